@@ -1,0 +1,17 @@
+export {
+  CATALOGUE,
+  type CatalogueEntry,
+  ERROR_CODES,
+  type ErrorCode,
+  type ErrorContext,
+  type MakeErrorOptions,
+  render,
+  wfmError,
+} from "./catalogue.js";
+export { ErrorKind } from "./error-kind.js";
+export { err, ok, type Result } from "./result.js";
+export {
+  isWorkflowMasterError,
+  WorkflowMasterError,
+  type WorkflowMasterErrorOptions,
+} from "./workflow-master-error.js";

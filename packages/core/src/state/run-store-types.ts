@@ -1,0 +1,60 @@
+/**
+ * The contract between the engine and the run store. The store knows
+ * nothing of phases: it keeps an append-only, hash-chained journal of typed
+ * records and atomic snapshots of whatever state the engine folds from them.
+ */
+
+/** One line of `journal.ndjson`. */
+export interface JournalRecord<T = unknown> {
+  /** 1, 2, 3 … with no gaps. */
+  seq: number;
+  /** ISO-8601 UTC. */
+  at: string;
+  /** The fencing token of the writer that held the lock. */
+  fence: number;
+  type: string;
+  data: T;
+  /** sha256 of the previous record's line ("" for seq 1), hex. */
+  prevHash: string;
+  /** sha256 over this record without the `sha256` field, hex. */
+  sha256: string;
+}
+
+/** What start-up recovery found and did. */
+export interface RecoveryReport {
+  /** Bytes of a torn or corrupt journal tail that were dropped. */
+  droppedBytes: number;
+  /** Snapshot files that failed validation and were set aside. */
+  snapshotsRejected: string[];
+  /** Stray temp files removed. */
+  tempFilesRemoved: string[];
+  /** Whether anything needed repair. */
+  repaired: boolean;
+}
+
+/** What the engine rebuilds its state from. */
+export interface LoadedRun<S> {
+  /** The newest valid snapshot, if any. */
+  snapshot: { seq: number; state: S } | undefined;
+  /** Valid journal records after the snapshot (all of them if none). */
+  records: JournalRecord[];
+  recovery: RecoveryReport;
+}
+
+export interface RunStore<S = unknown> {
+  readonly runId: string;
+  /** `<repo>/.workflowmaster/runs/<run-id>`. */
+  readonly dir: string;
+  /** This writer's fencing token. */
+  readonly fence: number;
+  /**
+   * Appends one record and fsyncs it. When the promise resolves the record
+   * is acknowledged: it survives any crash. Rejects with WFM-RUN-FENCED if a
+   * newer lock holder exists.
+   */
+  append<T>(type: string, data: T): Promise<JournalRecord<T>>;
+  /** Atomically writes a snapshot of `state` as of the last appended seq. */
+  snapshot(state: S): Promise<void>;
+  /** Releases the lock. The store cannot be used afterwards. */
+  close(): Promise<void>;
+}

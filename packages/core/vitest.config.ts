@@ -1,0 +1,11 @@
+import { defineProject } from "vitest/config";
+
+export default defineProject({
+  resolve: { conditions: ["@workflowmaster/source"] },
+  ssr: { resolve: { conditions: ["@workflowmaster/source"] } },
+  test: {
+    name: "core",
+    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    testTimeout: 30_000,
+  },
+});
