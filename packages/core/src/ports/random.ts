@@ -14,7 +14,8 @@ export function randomIntBetween(random: Random, min: number, max: number): numb
 }
 
 export const systemRandom: Random = {
-  next: () => randomInt(0, 2 ** 48) / 2 ** 48,
+  // randomInt needs max - min < 2^48.
+  next: () => randomInt(0, 2 ** 48 - 1) / 2 ** 48,
 };
 
 /** A reproducible stream from a 32-bit seed (xoroshiro128+, via pure-rand). */
