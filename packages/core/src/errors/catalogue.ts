@@ -20,6 +20,12 @@ export interface CatalogueEntry {
   readonly guidance: string;
   /** The exact next command, when there is one. */
   readonly command?: string;
+  /**
+   * For a permanent error: a person can fix the cause (new token, resolve a
+   * conflict) and resume, so the run pauses instead of failing. Transient,
+   * partial and environmental errors always pause once retries are spent.
+   */
+  readonly pausable?: boolean;
 }
 
 const entries = [
@@ -59,6 +65,15 @@ const entries = [
     automatic: "Nothing; the existing run was left untouched.",
     guidance: "Run {runId} already exists. Resume it, or choose another --run-id.",
     command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-RUN-ID-INVALID",
+    kind: ErrorKind.Permanent,
+    title: "Run id is not allowed",
+    automatic: "Nothing; no path was built from it and no state was read or written.",
+    guidance:
+      "Run id {runId} is not allowed: {detail}. Use 1-64 letters, digits, '.', '_' or '-', starting with a letter or digit.",
+    command: "workflowmaster runs",
   },
   {
     code: "WFM-RUN-TERMINAL",
@@ -124,6 +139,8 @@ const entries = [
     automatic: "Did not start the phase; nothing was changed.",
     guidance: "Phase `{phase}` of run {runId} cannot start: {detail}. Fix that, then resume.",
     command: "workflowmaster resume {runId}",
+    // "Fix that, then resume": the run must pause, not fail, or resume is refused.
+    pausable: true,
   },
   {
     code: "WFM-RETRY-EXHAUSTED",
@@ -173,6 +190,44 @@ const entries = [
       "An unexpected {detail} stopped run {runId}. Please report it with the run's events file attached.",
     command: "workflowmaster events {runId}",
   },
+  {
+    code: "WFM-PHASE-UNRECONCILABLE",
+    kind: ErrorKind.Permanent,
+    title: "Phase may have applied its effect and cannot look it up",
+    automatic:
+      "Did not redo the phase: it stopped after recording its intent, and without a lookup a redo could apply the effect twice.",
+    guidance:
+      "Phase `{phase}` of run {runId} may or may not have applied its effect (idempotency key {key}), and it has no reconcile step to check. Check by hand whether the effect exists, then roll the run back and start a new one.",
+    command: "workflowmaster rollback {runId} --dry-run",
+    pausable: true,
+  },
+  {
+    code: "WFM-RUN-NOT-STARTED",
+    kind: ErrorKind.Permanent,
+    title: "Run was created but never started",
+    automatic:
+      "Nothing; the run stopped before its first record was saved, so there is nothing to resume.",
+    guidance:
+      "Run {runId} stopped before it recorded its start. Start it again with the same id; the empty run is adopted.",
+    command: "workflowmaster run --run-id {runId}",
+  },
+  {
+    code: "WFM-RUN-ROLLING-BACK",
+    kind: ErrorKind.Permanent,
+    title: "Run is being rolled back",
+    automatic: "Nothing; a run that began rolling back is never resumed forwards.",
+    guidance: "Run {runId} stopped while rolling back. Run the rollback again to finish it.",
+    command: "workflowmaster rollback {runId}",
+  },
+  {
+    code: "WFM-RUN-WORKFLOW-MISMATCH",
+    kind: ErrorKind.Permanent,
+    title: "Run belongs to a different workflow",
+    automatic: "Refused to continue: the journal's phases would not line up with this workflow's.",
+    guidance:
+      "Run {runId} was started with {detail}. Resume it with the same workflow and version that started it.",
+    command: "workflowmaster status {runId}",
+  },
   // ── resources ─────────────────────────────────────────────────────────
   {
     code: "WFM-DISK-LOW",
@@ -200,6 +255,515 @@ const entries = [
   },
   // ── classify(): GitHub, git, errno, aborts ────────────────────────────
   // (rows for classify are added below this line)
+  // GitHub: authentication and permission. A person fixes the token and resumes.
+  {
+    code: "WFM-GITHUB-BAD-CREDENTIALS",
+    kind: ErrorKind.Permanent,
+    title: "GitHub rejected the token",
+    automatic:
+      "Did not retry: the same token would be refused again. Paused the run; the refused call changed nothing on GitHub.",
+    guidance:
+      "GitHub answered 401 Bad credentials: the token in GITHUB_TOKEN or GH_TOKEN is wrong, expired or revoked. Create a new token with access to {repo}, export it, then resume run {runId}.",
+    command: 'GITHUB_TOKEN="$(gh auth token)" workflowmaster resume {runId}',
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-AUTH-REQUIRED",
+    kind: ErrorKind.Permanent,
+    title: "GitHub needs a token for this request",
+    automatic: "Did not retry: GitHub refuses this request without a token. Paused the run.",
+    guidance:
+      "The request to {repo} was sent without a token. Export GITHUB_TOKEN or GH_TOKEN with access to {repo}, then resume run {runId}.",
+    command: 'GITHUB_TOKEN="$(gh auth token)" workflowmaster resume {runId}',
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-PERMISSION-DENIED",
+    kind: ErrorKind.Permanent,
+    title: "The token lacks a GitHub permission",
+    automatic:
+      "Did not retry: GitHub refuses this request until the token's permissions change. Paused the run.",
+    guidance:
+      "GitHub refused the request on {repo}: the token needs {permission}. Grant it (fine-grained token or GitHub App settings, or `gh auth refresh -s repo` for a classic token), export the token, then resume run {runId}.",
+    command: 'GITHUB_TOKEN="$(gh auth token)" workflowmaster resume {runId}',
+    pausable: true,
+  },
+  // GitHub: rate limits, told apart as GitHub documents (remaining 0 → primary first).
+  {
+    code: "WFM-GITHUB-RATE-LIMITED",
+    kind: ErrorKind.Transient,
+    title: "GitHub primary rate limit exhausted",
+    automatic:
+      "Waits without sending requests until the limit resets ({resetAt}), reporting the wait as progress, then retries.",
+    guidance:
+      "The token has used all of its GitHub API requests for this period; the limit resets at {resetAt}. Resume run {runId} after that time, or use a token with a higher limit.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GITHUB-SECONDARY-RATE-LIMITED",
+    kind: ErrorKind.Transient,
+    title: "GitHub secondary rate limit hit",
+    automatic:
+      "Waits as long as GitHub asked (retry-after, or at least 60 s when it did not say), then retries with backoff, one request at a time.",
+    guidance:
+      "GitHub slowed this token down for sending too many requests too quickly (a secondary rate limit). Make sure no other tool is using the same token heavily, wait a few minutes, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GITHUB-CREATION-BLOCKED",
+    kind: ErrorKind.Transient,
+    title: "GitHub temporarily blocked content creation",
+    automatic:
+      "Waits as long as GitHub asked (retry-after, or at least 60 s when it did not say) before creating anything again; a create is looked up before it is sent again.",
+    guidance:
+      "GitHub temporarily blocked this token from creating issues, comments or pull requests (a secondary rate limit for content creation). Create nothing else with this token for several minutes, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  // GitHub: missing things and refusals.
+  {
+    code: "WFM-GITHUB-NOT-FOUND",
+    kind: ErrorKind.Permanent,
+    title: "GitHub resource not found",
+    automatic:
+      "Did not retry: GitHub answers 404 the same way until the repository name or the token changes. Paused the run.",
+    guidance:
+      "GitHub answered 404 for {detail}. Check that {repo} exists and that the token can see it (GitHub answers 404, not 403, for a private repository the token cannot access), then resume run {runId}.",
+    command: "gh repo view {repo}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-REPO-EMPTY",
+    kind: ErrorKind.Permanent,
+    title: "The GitHub repository is empty",
+    automatic: "Did not retry: branches and pull requests need a first commit. Paused the run.",
+    guidance:
+      "{repo} has no commits yet, so no branch or pull request can be created there. Push a first commit to its default branch, then resume run {runId}.",
+    command: "git -C {cwd} push -u origin HEAD",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-CONFLICT",
+    kind: ErrorKind.Permanent,
+    title: "GitHub reported a conflict",
+    automatic: "Did not retry: the same request would conflict again.",
+    guidance:
+      "GitHub answered 409 ({detail}) for a request on {repo}. Check the repository's state on GitHub and the status of run {runId}.",
+    command: "workflowmaster status {runId}",
+  },
+  {
+    code: "WFM-GITHUB-GONE",
+    kind: ErrorKind.Permanent,
+    title: "The GitHub resource or feature is gone",
+    automatic: "Did not retry: GitHub answers 410 until the setting changes. Paused the run.",
+    guidance:
+      "GitHub answered 410 ({detail}): the resource was deleted or the feature is turned off, for example issues are disabled on {repo}. Turn the feature on, then resume run {runId}.",
+    command: "gh repo edit {repo} --enable-issues",
+    pausable: true,
+  },
+  // GitHub: 422 variants. The "already exists" ones are adopted by the GitHub adapter when they match.
+  {
+    code: "WFM-GITHUB-PR-EXISTS",
+    kind: ErrorKind.Permanent,
+    title: "A pull request for this branch already exists",
+    automatic:
+      "The GitHub adapter looks the pull request up and adopts it when it carries this run's marker; nothing is created twice.",
+    guidance:
+      "GitHub already has an open pull request for {detail}. If it is this run's, resume run {runId} to adopt it; otherwise close it first.",
+    command: "gh pr list --repo {repo} --head {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-NO-COMMITS",
+    kind: ErrorKind.Permanent,
+    title: "No commits between the base and the head branch",
+    automatic: "Did not create the pull request. Paused the run.",
+    guidance:
+      "GitHub found nothing to merge ({detail}): the pushed branch has no commits that the base lacks. Check that {branch} was pushed with the implementation's commits, then resume run {runId}.",
+    command: "git -C {cwd} log --oneline -n 5 {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-HEAD-INVALID",
+    kind: ErrorKind.Partial,
+    title: "GitHub does not see the head branch",
+    automatic:
+      "Did not retry blindly: checks the remote branch with git ls-remote first (the push may not be visible yet), then tries once more.",
+    guidance:
+      "GitHub did not accept {branch} as the pull request's head: the branch is not on {repo}, or not visible yet. Resume run {runId} to check the push and try again.",
+    command: "git -C {cwd} ls-remote origin refs/heads/{branch}",
+  },
+  {
+    code: "WFM-GITHUB-REF-EXISTS",
+    kind: ErrorKind.Permanent,
+    title: "The branch already exists on GitHub",
+    automatic:
+      "The GitHub adapter compares the existing branch's commit and adopts it when it is this run's; otherwise it stops here.",
+    guidance:
+      "The ref already exists on {repo} ({detail}). If it points at this run's commit, resume run {runId}; otherwise delete it or start a run with another branch name.",
+    command: "git -C {cwd} ls-remote origin refs/heads/{branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-OBJECT-MISSING",
+    kind: ErrorKind.Permanent,
+    title: "GitHub does not have the commit",
+    automatic: "Did not retry: GitHub cannot point a ref at a commit it does not have. Paused the run.",
+    guidance:
+      "GitHub does not have the commit the request named ({detail}); it was probably not pushed. Push the branch, then resume run {runId}.",
+    command: "git -C {cwd} push origin HEAD:refs/heads/{branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-REF-UPDATE-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "GitHub could not create or update the ref",
+    automatic: "Did not retry: the same ref update would fail again.",
+    guidance:
+      "GitHub refused to create or update the ref on {repo} ({detail}); a ref with a clashing name may exist (`a` blocks `a/b`). List the remote refs, remove the clash or start a run with another branch name.",
+    command: "git -C {cwd} ls-remote --heads origin",
+  },
+  {
+    code: "WFM-GITHUB-NOT-FAST-FORWARD",
+    kind: ErrorKind.Partial,
+    title: "The branch on GitHub moved on",
+    automatic:
+      "Did not force the update: the remote branch is fetched and reconciled before anything is redone.",
+    guidance:
+      "Updating {branch} on {repo} was refused because it is not a fast-forward: the branch on GitHub has commits this run does not have. Resume run {runId} to fetch, rebase and try again.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GITHUB-ALREADY-EXISTS",
+    kind: ErrorKind.Permanent,
+    title: "The GitHub object already exists",
+    automatic:
+      "The GitHub adapter adopts an existing object that matches what the run wanted (labels are idempotent).",
+    guidance:
+      "GitHub already has this {detail} on {repo}. If it is the one run {runId} wanted, resume to adopt it; otherwise rename or remove it first.",
+    command: "workflowmaster resume {runId}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GITHUB-VALIDATION-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "GitHub rejected the request as invalid",
+    automatic: "Did not retry: the same request would be rejected again.",
+    guidance:
+      "GitHub answered 422 ({detail}). WorkflowMaster most likely sent a wrong field; please report it with the events of run {runId}.",
+    command: "workflowmaster events {runId}",
+  },
+  {
+    code: "WFM-GITHUB-BAD-REQUEST",
+    kind: ErrorKind.Permanent,
+    title: "GitHub could not parse the request",
+    automatic: "Did not retry: a malformed request is a bug, not bad luck.",
+    guidance:
+      "GitHub answered 400 ({detail}). This is a bug in the request WorkflowMaster sent; please report it with the events of run {runId}.",
+    command: "workflowmaster events {runId}",
+  },
+  {
+    code: "WFM-GITHUB-SERVER-ERROR",
+    kind: ErrorKind.Transient,
+    title: "GitHub had a server error",
+    automatic:
+      "Retries with exponential backoff and jitter (or as long as GitHub asked); a write is looked up before it is sent again, so nothing is created twice.",
+    guidance:
+      "GitHub answered {status} ({detail}). Check https://www.githubstatus.com, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GITHUB-REQUEST-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "GitHub refused the request",
+    automatic: "Did not retry: WorkflowMaster does not know this answer to be safe to retry.",
+    guidance:
+      "GitHub answered {status} ({detail}). Read the failed call in the events of run {runId}, fix the cause, then start the workflow again.",
+    command: "workflowmaster events {runId}",
+  },
+  // Network, for GitHub calls and git remotes alike.
+  {
+    code: "WFM-NET-RESET",
+    kind: ErrorKind.Transient,
+    title: "Connection dropped",
+    automatic:
+      "Retries with backoff within the retry budget; a write whose answer was lost is looked up before it is sent again.",
+    guidance:
+      "The connection was dropped before the answer arrived ({detail}). If it keeps happening, check the network or proxy, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-NET-REFUSED",
+    kind: ErrorKind.Transient,
+    title: "Connection refused",
+    automatic: "Retries with backoff within the retry budget.",
+    guidance:
+      "Nothing accepted the connection ({detail}). Check that the server address (GITHUB_API_URL, the git remote) is right and the server is up, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-NET-DNS",
+    kind: ErrorKind.Transient,
+    title: "Host name not resolved",
+    automatic: "Retries with backoff within the retry budget.",
+    guidance:
+      "The host name could not be resolved ({detail}). Check the network connection, DNS and the server address, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-NET-TIMEOUT",
+    kind: ErrorKind.Transient,
+    title: "Network operation timed out",
+    automatic:
+      "Retries with backoff within the retry budget; a write whose answer was lost is looked up before it is sent again.",
+    guidance:
+      "The server did not answer in time ({detail}). Check the network connection and proxy, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-NET-UNREACHABLE",
+    kind: ErrorKind.Transient,
+    title: "Network unreachable",
+    automatic: "Retries with backoff within the retry budget.",
+    guidance:
+      "There is no route to the server ({detail}). Check that this machine is online (VPN, Wi-Fi, firewall), then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-NET-FAILED",
+    kind: ErrorKind.Transient,
+    title: "Network request failed",
+    automatic:
+      "Retries with backoff within the retry budget; a write whose answer was lost is looked up before it is sent again.",
+    guidance:
+      "A request failed before any answer arrived ({detail}). Check the network connection, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  // git (simple-git GitError: the message is git's stderr).
+  {
+    code: "WFM-GIT-INDEX-LOCKED",
+    kind: ErrorKind.Environmental,
+    title: "A git lock file is in the way",
+    automatic:
+      "Stopped before touching the repository; WorkflowMaster runs one git command at a time per repository, so the lock is not its own.",
+    guidance:
+      "{path} exists: another git process is working in {cwd}, or one crashed and left its lock behind. Check that no git is running (`pgrep -a git`); if none is, remove the lock, then resume run {runId}.",
+    command: "rm -f {path}",
+  },
+  {
+    code: "WFM-GIT-NON-FAST-FORWARD",
+    kind: ErrorKind.Partial,
+    title: "The remote branch has commits this clone does not have",
+    automatic:
+      "Did not force-push. Before pushing again the remote is fetched and the branch rebased onto it; a conflict stops with the files listed.",
+    guidance:
+      "The push of {branch} was rejected ({detail}): the remote has work this clone does not have. Resume run {runId} to fetch, rebase and push again.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GIT-PUSH-REJECTED",
+    kind: ErrorKind.Permanent,
+    title: "The remote refused the push",
+    automatic: "Did not retry: the remote refuses this push by rule. Paused the run.",
+    guidance:
+      "The remote refused the push of {branch} ({detail}), for example a protected branch or a server-side hook. Change the rule or the target branch, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-AUTH-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "git could not authenticate to the remote",
+    automatic: "Did not retry: the same credentials would be refused again. Paused the run.",
+    guidance:
+      "git could not authenticate to the remote ({detail}). Give git working credentials for origin (`gh auth setup-git` uses the GitHub CLI's token), then resume run {runId}.",
+    command: "gh auth setup-git && workflowmaster resume {runId}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-PERMISSION-DENIED",
+    kind: ErrorKind.Permanent,
+    title: "The remote denied access",
+    automatic: "Did not retry: the remote refuses this account until its access changes. Paused the run.",
+    guidance:
+      "The remote denied access ({detail}): the account git authenticates as cannot push there. Use an account or token with write access, then resume run {runId}.",
+    command: "git -C {cwd} remote -v",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-CONFLICT",
+    kind: ErrorKind.Permanent,
+    title: "Merge conflict",
+    automatic: "Stopped with nothing pushed; the conflicting files are listed.",
+    guidance:
+      "git stopped on conflicts in {files} in {cwd}. Resolve them, `git add` the files and continue (`git rebase --continue` or `git commit`), or abort (`git rebase --abort` or `git merge --abort`), then resume run {runId}.",
+    command: "git -C {cwd} status",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-NOT-A-REPOSITORY",
+    kind: ErrorKind.Permanent,
+    title: "Not a git repository",
+    automatic: "Nothing; no git command could run.",
+    guidance:
+      "{cwd} is not inside a git repository, or its .git is damaged (a garbage HEAD looks the same to git). Run WorkflowMaster inside the repository or pass --cwd; git status there shows the problem.",
+    command: "git -C {cwd} status",
+  },
+  {
+    code: "WFM-GIT-DETACHED-HEAD",
+    kind: ErrorKind.Permanent,
+    title: "Detached HEAD",
+    automatic: "Did not push: with no branch checked out there is nothing to push to. Paused the run.",
+    guidance:
+      "{cwd} is on a detached HEAD, not on a branch. Switch to the run's branch {branch} (keeping any commits you made), then resume run {runId}.",
+    command: "git -C {cwd} switch {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-REPOSITORY-CORRUPT",
+    kind: ErrorKind.Environmental,
+    title: "The git repository is damaged",
+    automatic: "Stopped before changing anything else in the repository.",
+    guidance:
+      "git found damage in {cwd} ({detail}). Keep a copy of the repository, run git fsck to see what is broken, repair it (for example re-clone and copy the work over), then resume run {runId}.",
+    command: "git -C {cwd} fsck --full",
+  },
+  {
+    code: "WFM-GIT-REMOTE-UNAVAILABLE",
+    kind: ErrorKind.Transient,
+    title: "The git server had an error",
+    automatic: "Retries with backoff within the retry budget; a push is checked with git ls-remote before it is redone.",
+    guidance:
+      "The git server answered with an error ({detail}). Check the host's status page, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-GIT-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "git failed",
+    automatic:
+      "Did not retry: git's error is not one WorkflowMaster knows to be safe to retry. Paused the run.",
+    guidance:
+      "git failed in {cwd}: {detail}. Run the command yourself to see the whole output, fix the cause, then resume run {runId}.",
+    command: "git -C {cwd} status",
+    pausable: true,
+  },
+  // Child processes.
+  {
+    code: "WFM-COMMAND-NOT-FOUND",
+    kind: ErrorKind.Environmental,
+    title: "A program is not installed",
+    automatic: "Nothing; the program could not be started.",
+    guidance:
+      "{path} could not be started: it is not installed or not on PATH. Install it or fix PATH, then resume run {runId}.",
+    command: "command -v {path}",
+  },
+  {
+    code: "WFM-COMMAND-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "A command failed",
+    automatic: "Did not retry: a failing command is not known to be safe to run again. Paused the run.",
+    guidance:
+      "{detail}. Run it yourself in {cwd} to see the whole output, fix the cause, then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+    pausable: true,
+  },
+  // errno: the machine, not the request.
+  {
+    code: "WFM-DISK-FULL",
+    kind: ErrorKind.Environmental,
+    title: "The disk is full",
+    automatic:
+      "Stopped writing; every record acknowledged before the failed write is in the journal, and a torn tail is dropped on recovery.",
+    guidance:
+      "No space is left on the filesystem holding {path}. Free some space (finished runs under .workflowmaster/runs can go), then resume run {runId}.",
+    command: "df -h {path}",
+  },
+  {
+    code: "WFM-DISK-QUOTA",
+    kind: ErrorKind.Environmental,
+    title: "Disk quota exceeded",
+    automatic:
+      "Stopped writing; every record acknowledged before the failed write is in the journal, and a torn tail is dropped on recovery.",
+    guidance:
+      "Your disk quota on the filesystem holding {path} is used up. Delete files you own there or ask for a larger quota, then resume run {runId}.",
+    command: "quota -s",
+  },
+  {
+    code: "WFM-FS-PERMISSION-DENIED",
+    kind: ErrorKind.Environmental,
+    title: "Permission denied on a file",
+    automatic: "Stopped before the operation; nothing was written.",
+    guidance:
+      "The operating system refused access to {path} ({detail}). Give the user running WorkflowMaster access to it (owner and mode), then resume run {runId}.",
+    command: "ls -ld {path}",
+  },
+  {
+    code: "WFM-FS-READ-ONLY",
+    kind: ErrorKind.Environmental,
+    title: "The filesystem is read-only",
+    automatic: "Stopped writing; the last state written is intact.",
+    guidance:
+      "{path} is on a read-only filesystem (a disk is often remounted read-only after errors). Make it writable, then resume run {runId}.",
+    command: "findmnt -T {path}",
+  },
+  {
+    code: "WFM-DISK-IO",
+    kind: ErrorKind.Environmental,
+    title: "The disk reported an I/O error",
+    automatic: "Stopped writing; on resume the state is checked and a damaged tail is dropped.",
+    guidance:
+      "Reading or writing {path} failed with an I/O error: the disk or filesystem may be failing. Check the kernel log and the disk, keep a copy of .workflowmaster, then resume run {runId}.",
+    command: "dmesg --level=err,warn | tail -n 20",
+  },
+  {
+    code: "WFM-FD-EXHAUSTED",
+    kind: ErrorKind.Environmental,
+    title: "Too many open files",
+    automatic: "Stopped the operation; nothing was left half-written.",
+    guidance:
+      "The process ran out of file descriptors ({detail}). Raise the limit (for example `ulimit -n 4096`) or close other programs, then resume run {runId}.",
+    command: "ulimit -n",
+  },
+  {
+    code: "WFM-MEMORY-EXHAUSTED",
+    kind: ErrorKind.Environmental,
+    title: "Out of memory",
+    automatic: "Stopped the operation; the last state written is intact.",
+    guidance:
+      "The system could not allocate memory ({detail}). Close other programs or add memory, then resume run {runId}.",
+    command: "free -h",
+  },
+  {
+    code: "WFM-FS-NOT-FOUND",
+    kind: ErrorKind.Permanent,
+    title: "A file or directory is missing",
+    automatic: "Did not retry: the path stays missing until someone restores it. Paused the run.",
+    guidance:
+      "{path} does not exist ({detail}). Restore it or check --cwd, then resume run {runId}.",
+    command: "workflowmaster doctor --cwd {cwd}",
+    pausable: true,
+  },
+  // Aborts, timeouts and anything else.
+  {
+    code: "WFM-OPERATION-TIMEOUT",
+    kind: ErrorKind.Transient,
+    title: "An operation timed out",
+    automatic: "Aborted the operation and retries within the retry policy.",
+    guidance:
+      "{detail}. Check what it was waiting on (the network, a hung process), then resume run {runId}.",
+    command: "workflowmaster resume {runId}",
+  },
+  {
+    code: "WFM-ERROR-UNCLASSIFIED",
+    kind: ErrorKind.Permanent,
+    title: "Unrecognised error",
+    automatic:
+      "Did not retry: an error WorkflowMaster does not recognise is not known to be safe to retry. Paused the run; everything acknowledged is saved.",
+    guidance:
+      "Run {runId} stopped on an error WorkflowMaster does not recognise ({detail}). Please report it with the run's events file attached; once the cause is fixed, resume.",
+    command: "workflowmaster events {runId}",
+    pausable: true,
+  },
 ] as const satisfies readonly CatalogueEntry[];
 
 export type ErrorCode = (typeof entries)[number]["code"];

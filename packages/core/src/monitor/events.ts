@@ -53,6 +53,15 @@ export type WorkflowEvent =
       threshold: number;
     }
   | {
+      /** Low disk space made the resource guard prune old snapshots before a phase. */
+      type: "resource.pruned";
+      runId: string;
+      phase: string;
+      freedBytes: number;
+      /** Free bytes after pruning. */
+      available: number;
+    }
+  | {
       type: "alert";
       runId: string;
       level: "info" | "warning" | "critical";

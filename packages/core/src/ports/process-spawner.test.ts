@@ -5,11 +5,10 @@ import { nodeProcessSpawner } from "./process-spawner.js";
 describe("node process spawner", () => {
   it("returns exit code and both streams of a real child", async () => {
     const chunks: string[] = [];
-    const result = await nodeProcessSpawner.run(
-      "sh",
-      ["-c", "echo out; echo err >&2; exit 3"],
-      { cwd: tmpdir(), onOutput: (chunk) => chunks.push(chunk) },
-    );
+    const result = await nodeProcessSpawner.run("sh", ["-c", "echo out; echo err >&2; exit 3"], {
+      cwd: tmpdir(),
+      onOutput: (chunk) => chunks.push(chunk),
+    });
     expect(result).toEqual({ exitCode: 3, signal: null, stdout: "out\n", stderr: "err\n" });
     expect(chunks.join("").split("\n").sort()).toEqual(["", "err", "out"]);
   });
