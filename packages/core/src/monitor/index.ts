@@ -1,0 +1,44 @@
+export {
+  type AlertMonitor,
+  type AlertMonitorOptions,
+  createAlertMonitor,
+  type SinkFailure,
+} from "./alert-monitor.js";
+export {
+  type Alert,
+  AlertCode,
+  AlertLevel,
+  type AlertThresholds,
+  type AlertThresholdsInput,
+  AlertThresholdsSchema,
+  evaluateAlerts,
+  formatDuration,
+  parseAlertThresholds,
+} from "./alerts.js";
+export {
+  createEventBus,
+  type EventBus,
+  type EventListener,
+  type ListenerFailure,
+  type ListenerFailureHandler,
+} from "./event-bus.js";
+export {
+  createEventLogSink,
+  EVENTS_FILE,
+  type EventLog,
+  type EventLogContents,
+  type EventLogOptions,
+  readEvents,
+} from "./event-log.js";
+export type {
+  ErrorSummary,
+  EventSink,
+  RecordedEvent,
+  WorkflowEvent,
+  WorkflowEventType,
+} from "./events.js";
+export { computeHealth, type Health, nearestRank, type PhaseDurationStats } from "./health.js";
+export { type AlertSink, formatAlert } from "./sinks/alert-sink.js";
+export { consoleSink } from "./sinks/console-sink.js";
+export { eventLogSink } from "./sinks/event-log-sink.js";
+export { type WebhookSinkOptions, webhookSink } from "./sinks/webhook-sink.js";
