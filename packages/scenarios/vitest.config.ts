@@ -5,7 +5,7 @@ export default defineProject({
   ssr: { resolve: { conditions: ["@workflowmaster/source"] } },
   test: {
     name: "scenarios",
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+    include: ["src/**/*.test.ts", "scenarios/**/*.test.ts", "test/**/*.test.ts"],
     testTimeout: 30_000,
   },
 });

@@ -407,7 +407,8 @@ const entries = [
     code: "WFM-GITHUB-OBJECT-MISSING",
     kind: ErrorKind.Permanent,
     title: "GitHub does not have the commit",
-    automatic: "Did not retry: GitHub cannot point a ref at a commit it does not have. Paused the run.",
+    automatic:
+      "Did not retry: GitHub cannot point a ref at a commit it does not have. Paused the run.",
     guidance:
       "GitHub does not have the commit the request named ({detail}); it was probably not pushed. Push the branch, then resume run {runId}.",
     command: "git -C {cwd} push origin HEAD:refs/heads/{branch}",
@@ -583,7 +584,8 @@ const entries = [
     code: "WFM-GIT-PERMISSION-DENIED",
     kind: ErrorKind.Permanent,
     title: "The remote denied access",
-    automatic: "Did not retry: the remote refuses this account until its access changes. Paused the run.",
+    automatic:
+      "Did not retry: the remote refuses this account until its access changes. Paused the run.",
     guidance:
       "The remote denied access ({detail}): the account git authenticates as cannot push there. Use an account or token with write access, then resume run {runId}.",
     command: "git -C {cwd} remote -v",
@@ -612,7 +614,8 @@ const entries = [
     code: "WFM-GIT-DETACHED-HEAD",
     kind: ErrorKind.Permanent,
     title: "Detached HEAD",
-    automatic: "Did not push: with no branch checked out there is nothing to push to. Paused the run.",
+    automatic:
+      "Did not push: with no branch checked out there is nothing to push to. Paused the run.",
     guidance:
       "{cwd} is on a detached HEAD, not on a branch. Switch to the run's branch {branch} (keeping any commits you made), then resume run {runId}.",
     command: "git -C {cwd} switch {branch}",
@@ -631,7 +634,8 @@ const entries = [
     code: "WFM-GIT-REMOTE-UNAVAILABLE",
     kind: ErrorKind.Transient,
     title: "The git server had an error",
-    automatic: "Retries with backoff within the retry budget; a push is checked with git ls-remote before it is redone.",
+    automatic:
+      "Retries with backoff within the retry budget; a push is checked with git ls-remote before it is redone.",
     guidance:
       "The git server answered with an error ({detail}). Check the host's status page, then resume run {runId}.",
     command: "workflowmaster resume {runId}",
@@ -654,14 +658,15 @@ const entries = [
     title: "A program is not installed",
     automatic: "Nothing; the program could not be started.",
     guidance:
-      "{path} could not be started: it is not installed or not on PATH. Install it or fix PATH, then resume run {runId}.",
+      "{path} could not be started: it is not installed or not on PATH (or the directory it was started in is gone). Install it or fix PATH, then resume run {runId}.",
     command: "command -v {path}",
   },
   {
     code: "WFM-COMMAND-FAILED",
     kind: ErrorKind.Permanent,
     title: "A command failed",
-    automatic: "Did not retry: a failing command is not known to be safe to run again. Paused the run.",
+    automatic:
+      "Did not retry: a failing command is not known to be safe to run again. Paused the run.",
     guidance:
       "{detail}. Run it yourself in {cwd} to see the whole output, fix the cause, then resume run {runId}.",
     command: "workflowmaster resume {runId}",

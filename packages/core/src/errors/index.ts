@@ -8,7 +8,14 @@ export {
   render,
   wfmError,
 } from "./catalogue.js";
+export {
+  CLASSIFY_CODES,
+  type ClassifyCode,
+  type ClassifyOptions,
+  classify,
+} from "./classify.js";
 export { ErrorKind } from "./error-kind.js";
+export { redactSecrets } from "./redact-secrets.js";
 export { err, ok, type Result } from "./result.js";
 export {
   isWorkflowMasterError,

@@ -80,7 +80,7 @@ describe("retry policy options", () => {
       baseDelayMs: 1_000,
       maxDelayMs: 60_000,
       deadlineMs: 600_000,
-      maxServerWaitMs: 3_600_000,
+      maxServerWaitMs: 3_660_000,
     });
   });
 
@@ -317,7 +317,7 @@ describe("server hints", () => {
     expect(error.code).toBe("WFM-RETRY-EXHAUSTED");
     expect(error.retryAfterMs).toBe(7_200_000);
     expect(error.message).toBe(
-      "Gave up after 1 attempt over 0 s (the server asked to wait 7200 s, more than maxServerWaitMs 3600 s); last: WFM-TEST-TRANSIENT: API rate limit exceeded",
+      "Gave up after 1 attempt over 0 s (the server asked to wait 7200 s, more than maxServerWaitMs 3660 s); last: WFM-TEST-TRANSIENT: API rate limit exceeded",
     );
   });
 

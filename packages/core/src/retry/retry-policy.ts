@@ -17,8 +17,9 @@ import type { RetryBudget } from "./retry-budget.js";
  *   is "wait at least 60 s"; no unhinted wait need be longer.
  * - `deadlineMs` 600 000: one step keeps retrying for at most 10 min of
  *   clock time; after that the run is saved and paused, not spun.
- * - `maxServerWaitMs` 3 600 000: the primary rate-limit window is one hour,
- *   so any honest `retry-after` or `x-ratelimit-reset` fits; a longer ask is
+ * - `maxServerWaitMs` 3 660 000: the primary rate-limit window is one hour,
+ *   and clients add a second past the reset (as Octokit does), so any honest
+ *   `retry-after` or `x-ratelimit-reset` fits with a minute to spare; a longer ask is
  *   not waited out. A hinted wait must also fit before the deadline, so a
  *   step that should sit out a full rate-limit window needs a `deadlineMs`
  *   above one hour.
@@ -28,7 +29,7 @@ export const RETRY_DEFAULTS = {
   baseDelayMs: 1_000,
   maxDelayMs: 60_000,
   deadlineMs: 600_000,
-  maxServerWaitMs: 3_600_000,
+  maxServerWaitMs: 3_660_000,
 } as const;
 
 const retryPolicySchema = z.strictObject({

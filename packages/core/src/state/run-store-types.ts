@@ -14,7 +14,7 @@ export interface JournalRecord<T = unknown> {
   fence: number;
   type: string;
   data: T;
-  /** sha256 of the previous record's line ("" for seq 1), hex. */
+  /** The previous record's `sha256` ("" for seq 1), hex. */
   prevHash: string;
   /** sha256 over this record without the `sha256` field, hex. */
   sha256: string;
@@ -30,6 +30,35 @@ export interface RecoveryReport {
   tempFilesRemoved: string[];
   /** Whether anything needed repair. */
   repaired: boolean;
+  /** Set when the run lock was taken from a dead, stale or unreadable holder. */
+  lockTakeover?: LockTakeover;
+  /** Why each rejected snapshot was rejected, and where it was set aside. */
+  snapshotRejections?: { path: string; reason: string; movedTo: string | undefined }[];
+  /** Why the journal tail was dropped (the first invalid line). */
+  journalBreak?: string;
+  /**
+   * Where a dropped journal tail that held complete lines (damage, not just
+   * a torn last write) was copied before the journal was truncated.
+   */
+  journalTailSavedAs?: string;
+  /**
+   * Set when the newest valid snapshot was ahead of the journal: records
+   * `afterSeq + 1 … snapshotSeq` exist only in that snapshot, and a
+   * `store.journal-rebased` record now marks the gap in the journal.
+   */
+  journalRebased?: { afterSeq: number; snapshotSeq: number };
+}
+
+/** How the run lock was taken over. */
+export interface LockTakeover {
+  /** `dead`: same host, pid gone. `stale`: another host, older than the stale timeout. `unreadable`: a torn lock file. */
+  reason: "dead" | "stale" | "unreadable";
+  /** The holder that was replaced, when its lock file could be read. */
+  previous: { pid: number; hostname: string; startedAt: string; token: number } | undefined;
+  /** The new holder's fencing token. */
+  token: number;
+  /** One sentence for logs and events. */
+  detail: string;
 }
 
 /** What the engine rebuilds its state from. */

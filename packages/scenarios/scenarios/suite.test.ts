@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { buildReport } from "../src/report.js";
+import { runSuite } from "../src/runner.js";
+import { defineScenario } from "../src/scenario.js";
+import { runLedgerCase } from "../src/workflows/run-ledger-case.js";
+import { SCENARIOS } from "./index.js";
+
+const SEEDS = [1, 2, 3, 4, 5];
+
+describe("the scenario suite", () => {
+  it("passes every scenario under five seeds with every declared fault fired", async () => {
+    const results = await runSuite(SCENARIOS, { seeds: SEEDS, concurrency: 2 });
+    const report = buildReport(SCENARIOS, results, SEEDS);
+    const failures = results
+      .filter((result) => !result.ok)
+      .map(
+        (result) =>
+          `${result.scenario}#${result.seed}: ${JSON.stringify(result.checks)} ${result.crash ?? ""}`,
+      );
+    expect(failures).toEqual([]);
+    expect(report.missed).toEqual([]);
+    expect(report.metrics.duplicates).toBe(0);
+    expect(report.metrics.dataLoss).toBe(0);
+  }, 120_000);
+
+  it("replays a case exactly: the same seed gives the same faults and outcome", async () => {
+    const scenario = SCENARIOS.find((s) => s.name === "engine/ghost-writes");
+    if (scenario === undefined) throw new Error("engine/ghost-writes is missing from the suite");
+    const [first] = await runSuite([scenario], { seeds: [7] });
+    const [second] = await runSuite([scenario], { seeds: [7] });
+    expect(second?.faults).toEqual(first?.faults);
+    expect(second?.observation).toEqual(first?.observation);
+  });
+
+  it("fails a scenario as vacuous when its declared fault never fires", async () => {
+    const vacuous = defineScenario({
+      name: "engine/declares-but-never-injects",
+      tags: ["transient"],
+      description: "declares a ghost write but injects nothing",
+      faults: ["github:ghost-write"],
+      expect: "completed",
+      run: (context) => runLedgerCase(context),
+    });
+    const results = await runSuite([vacuous], { seeds: [1, 2] });
+    const report = buildReport([vacuous], results, [1, 2]);
+    expect(results.every((result) => result.ok)).toBe(true);
+    expect(report.scenarios[0]?.vacuous).toEqual(["github:ghost-write"]);
+    expect(report.missed).toEqual(["vacuous:engine/declares-but-never-injects"]);
+  });
+});

@@ -1,0 +1,115 @@
+#!/usr/bin/env node
+import { mkdir, writeFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { Command, InvalidArgumentError } from "commander";
+import { SCENARIOS } from "../../scenarios/index.js";
+import { buildReport, renderMarkdown } from "../report.js";
+import { type CaseResult, runCase, runSuite } from "../runner.js";
+
+const integer = (name: string, min: number) => (value: string) => {
+  const parsed = Number(value);
+  if (!Number.isInteger(parsed) || parsed < min) {
+    throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got "${value}".`);
+  }
+  return parsed;
+};
+
+function globToRegExp(glob: string): RegExp {
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${escaped}$`);
+}
+
+const program = new Command("workflowmaster-chaos")
+  .description("Runs the WorkflowMaster chaos suite: scenarios × seeds, in virtual time.")
+  .showHelpAfterError();
+
+program
+  .command("list")
+  .description("List every scenario with its tags and faults.")
+  .action(() => {
+    for (const scenario of SCENARIOS) {
+      process.stdout.write(
+        `${scenario.name}  [${scenario.tags.join(", ")}]  faults: ${scenario.faults.join(", ") || "none"}\n  ${scenario.description}\n`,
+      );
+    }
+  });
+
+program
+  .command("run")
+  .description("Run the suite and write report.json and report.md.")
+  .option("--filter <glob>", "only scenarios whose name matches", "*")
+  .option("--seeds <n>", "seeds per scenario (1..n)", integer("--seeds", 1), 20)
+  .option("--seed <n>", "run only this seed", integer("--seed", 0))
+  .option("--out <dir>", "report directory", "reports/latest")
+  .option("--gate", "exit 1 when a target is missed")
+  .action(
+    async (options: {
+      filter: string;
+      seeds: number;
+      seed?: number;
+      out: string;
+      gate?: boolean;
+    }) => {
+      const pattern = globToRegExp(options.filter);
+      const scenarios = SCENARIOS.filter((scenario) => pattern.test(scenario.name));
+      if (scenarios.length === 0) {
+        process.stderr.write(
+          `No scenario matches --filter "${options.filter}". See \`workflowmaster-chaos list\`.\n`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      const seeds =
+        options.seed === undefined
+          ? Array.from({ length: options.seeds }, (_, i) => i + 1)
+          : [options.seed];
+      const total = scenarios.length * seeds.length;
+      let done = 0;
+      const results = await runSuite(scenarios, {
+        seeds,
+        onCase: (result: CaseResult) => {
+          done += 1;
+          if (!result.ok) {
+            process.stderr.write(
+              `✗ ${result.scenario} seed ${result.seed} — replay: ${result.replay}\n`,
+            );
+          }
+          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} cases`);
+        },
+      });
+      if (process.stderr.isTTY) process.stderr.write("\n");
+      const report = buildReport(scenarios, results, seeds);
+      const out = resolve(options.out);
+      await mkdir(out, { recursive: true });
+      await writeFile(
+        join(out, "report.json"),
+        `${JSON.stringify({ ...report, cases: results }, null, 2)}\n`,
+      );
+      const markdown = renderMarkdown(report);
+      await writeFile(join(out, "report.md"), markdown);
+      process.stdout.write(`${markdown}\nReport: ${join(out, "report.md")}\n`);
+      if (options.gate === true && report.missed.length > 0) process.exitCode = 1;
+    },
+  );
+
+program
+  .command("replay")
+  .description("Rerun one scenario under one seed, exactly, and print what happened.")
+  .argument("<scenario>", "scenario name, as `list` prints it")
+  .requiredOption("--seed <n>", "the seed to replay", integer("--seed", 0))
+  .action(async (name: string, options: { seed: number }) => {
+    const scenario = SCENARIOS.find((candidate) => candidate.name === name);
+    if (scenario === undefined) {
+      process.stderr.write(`No scenario named "${name}". See \`workflowmaster-chaos list\`.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    const result = await runCase(scenario, options.seed);
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    process.exitCode = result.ok ? 0 : 1;
+  });
+
+await program.parseAsync(process.argv);

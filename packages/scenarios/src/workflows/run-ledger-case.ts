@@ -1,0 +1,164 @@
+import { join } from "node:path";
+import type { FaultPoints } from "@workflowmaster/core";
+import {
+  createEngine,
+  createRetryBudget,
+  isWorkflowMasterError,
+  listRuns,
+  nodeFileSystem,
+  nodePorts,
+  type RetryPolicy,
+  type RunOutcome,
+} from "@workflowmaster/core";
+import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { createFaultyWorld, type WorldFaults } from "../world/faulty-world.js";
+import { createLedger } from "../world/ledger.js";
+import { createProcessTable } from "../world/process-table.js";
+import { ledgerWorkflow } from "./ledger-workflow.js";
+
+export interface LedgerCaseOptions {
+  faults?: WorldFaults;
+  /** Fault points for the first process only (a crash kills it; restarts run clean). */
+  faultPoints?: FaultPoints;
+  retry?: Partial<RetryPolicy>;
+  /** After the run ends, roll it back. */
+  rollback?: boolean;
+  /** Virtual time a person waits before resuming a paused run. */
+  pauseWaitMs?: number;
+  maxResumes?: number;
+}
+
+const toSeen = (error: {
+  code: string;
+  message: string;
+  guidance: string;
+  command?: string | undefined;
+}): SeenError => ({
+  code: error.code,
+  message: error.message,
+  guidance: error.guidance,
+  ...(error.command === undefined ? {} : { command: error.command }),
+});
+
+/**
+ * Runs the ledger workflow to the end the way an operator would: start it;
+ * after a crash, restart a fresh engine and resume; after a pause, wait and
+ * resume. Each restart gets a new engine over the same run directory, as a
+ * new process would.
+ */
+export async function runLedgerCase(
+  context: ScenarioContext,
+  options: LedgerCaseOptions = {},
+): Promise<Observation> {
+  const ledger = createLedger(join(context.workDir, "world.ndjson"));
+  const world = createFaultyWorld({
+    ledger,
+    random: context.seeds.stream("world"),
+    journal: context.journal,
+    now: () => context.clock.now(),
+    faults: options.faults ?? {},
+  });
+  const workflow = ledgerWorkflow({
+    ledger,
+    world,
+    ...(options.retry === undefined ? {} : { retry: options.retry }),
+  });
+  const root = join(context.workDir, ".workflowmaster");
+  const runId = `run-${context.seed}`;
+  const started = context.clock.now();
+  const errors: SeenError[] = [];
+  let resumes = 0;
+  let crashed = false;
+
+  const processes = createProcessTable();
+  let current = processes.incarnate();
+  // Each call is a new process: the previous one is dead (it crashed, or
+  // it finished and exited), as after a restart.
+  const engineFor = (faultPoints: FaultPoints | undefined) => {
+    current.kill();
+    current = processes.incarnate();
+    return createEngine({
+      ports: nodePorts({
+        clock: context.clock,
+        random: context.seeds.stream("engine"),
+        spawner: current,
+        ...(faultPoints === undefined ? {} : { faultPoints }),
+      }),
+      root,
+      budget: createRetryBudget({}, context.clock),
+    });
+  };
+
+  // A fault point that throws is the process dying; anything else that
+  // escapes the engine is a real failure of the case and propagates.
+  const survive = async (attempt: () => Promise<RunOutcome>): Promise<RunOutcome | undefined> => {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (isCrash(error)) {
+        crashed = true;
+        return undefined;
+      }
+      throw error;
+    }
+  };
+
+  const start = () =>
+    engineFor(undefined).start(workflow, { runId, input: { title: context.scenario } });
+  // What an operator does after a restart: resume, unless the run stopped
+  // before its first record was acknowledged — then, as the error's
+  // command says, start it again with the same id.
+  const resumeOrStart = async (): Promise<RunOutcome> => {
+    if (!(await runExists(root, runId))) return start();
+    try {
+      return await engineFor(undefined).resume(workflow, runId);
+    } catch (error) {
+      if (isWorkflowMasterError(error) && error.code === "WFM-RUN-NOT-STARTED") return start();
+      throw error;
+    }
+  };
+
+  let outcome = await survive(() =>
+    engineFor(options.faultPoints).start(workflow, { runId, input: { title: context.scenario } }),
+  );
+  const maxResumes = options.maxResumes ?? 10;
+  while (outcome === undefined || outcome.state === "paused" || outcome.state === "running") {
+    if (outcome?.error !== undefined) errors.push(toSeen(outcome.error));
+    if (resumes >= maxResumes) break;
+    resumes += 1;
+    if (outcome?.state === "paused") await context.clock.sleep(options.pauseWaitMs ?? 300_000);
+    outcome = await survive(() => resumeOrStart());
+  }
+  if (outcome?.error !== undefined && outcome.state !== "paused")
+    errors.push(toSeen(outcome.error));
+
+  let state = outcome?.state ?? (crashed ? "crashed" : "unknown");
+  if (options.rollback === true) {
+    const rolledBack = await engineFor(undefined).rollback(workflow, runId);
+    if (rolledBack.error !== undefined) errors.push(toSeen(rolledBack.error));
+    state = rolledBack.state;
+  }
+  const phases = workflow.phases.map((phase) => `${runId}:${phase.name}`);
+  return {
+    state,
+    expectedLive: state === "rolled-back" ? [] : phases,
+    live: await ledger.live(),
+    applications: await ledger.applications(),
+    errors,
+    resumes,
+    virtualMs: context.clock.now() - started,
+  };
+}
+
+async function runExists(root: string, runId: string): Promise<boolean> {
+  return (await listRuns({ fs: nodeFileSystem, root })).includes(runId);
+}
+
+function isCrash(error: unknown): boolean {
+  return (
+    !isWorkflowMasterError(error) &&
+    typeof error === "object" &&
+    error !== null &&
+    (error as { code?: unknown }).code === "CHAOS_CRASH"
+  );
+}
