@@ -15,11 +15,20 @@ export interface CrashGuard {
   readonly crashed: boolean;
   /** What the fault point threw. */
   readonly crash: unknown;
+  /**
+   * Registers what a dying process loses: open files are closed by the
+   * kernel. Run when the crash happens, before it propagates.
+   */
+  onCrash(abandon: () => Promise<void>): void;
+  /** Failures while abandoning: kept, since the crash itself must propagate untouched. */
+  readonly abandonErrors: readonly unknown[];
 }
 
 export function guardFaultPoints(inner: FaultPoints): CrashGuard {
   let crashed = false;
   let crash: unknown;
+  const abandoners: (() => Promise<void>)[] = [];
+  const abandonErrors: unknown[] = [];
   return {
     faultPoints: {
       async hit(point, context) {
@@ -30,6 +39,13 @@ export function guardFaultPoints(inner: FaultPoints): CrashGuard {
         } catch (error) {
           crashed = true;
           crash = error;
+          for (const abandon of abandoners.splice(0)) {
+            try {
+              await abandon();
+            } catch (abandonError) {
+              abandonErrors.push(abandonError);
+            }
+          }
           throw error;
         }
       },
@@ -40,5 +56,9 @@ export function guardFaultPoints(inner: FaultPoints): CrashGuard {
     get crash() {
       return crash;
     },
+    onCrash(abandon) {
+      abandoners.push(abandon);
+    },
+    abandonErrors,
   };
 }

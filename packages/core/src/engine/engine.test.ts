@@ -3,9 +3,10 @@ import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { WorkflowMasterError } from "../errors/index.js";
 import { classify, err, isWorkflowMasterError, ok, wfmError } from "../errors/index.js";
+import { readEvents } from "../monitor/event-log.js";
 import type { EventSink } from "../monitor/events.js";
 import type { FaultPoints, VirtualClock } from "../ports/index.js";
-import { createVirtualClock, FaultPoint, nodePorts } from "../ports/index.js";
+import { createVirtualClock, FaultPoint, nodeFileSystem, nodePorts } from "../ports/index.js";
 import type { RunStore } from "../state/index.js";
 import { createRunStore, openRunStore } from "../state/index.js";
 import type { EngineOptions } from "./engine.js";
@@ -773,6 +774,40 @@ describe("event sinks observe, never steer", () => {
     expect(outcome.warnings.every(isWorkflowMasterError)).toBe(true);
     // The other sink still saw every event.
     expect(base.sink.of("phase.completed")).toHaveLength(2);
+  });
+});
+
+describe("the run's event log", () => {
+  it("writes every event the sinks saw to events.ndjson, in order, with ISO-8601 UTC times", async () => {
+    const base = await setup();
+    const outcome = await base.engine.start(workflow(pure("a", []), pure("b", [])), {
+      runId: "r1",
+      input,
+    });
+    expect(outcome.state).toBe("completed");
+    const log = await readEvents({ fs: nodeFileSystem, root: base.tmp.root, runId: "r1" });
+    expect(log.tornLines).toBe(0);
+    expect(log.events.map((event) => event.type)).toEqual(base.sink.events.map((e) => e.type));
+    expect(log.events.map((event) => event.type)).toEqual([
+      "run.started",
+      "phase.started",
+      "phase.completed",
+      "phase.checkpointed",
+      "phase.started",
+      "phase.completed",
+      "phase.checkpointed",
+      "run.completed",
+    ]);
+    expect(
+      log.events.every((event) => /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/.test(event.at)),
+    ).toBe(true);
+  });
+
+  it("writes no events file when the event log is turned off", async () => {
+    const base = await setup({ eventLog: false });
+    await base.engine.start(workflow(pure("a", [])), { runId: "r1", input });
+    const log = await readEvents({ fs: nodeFileSystem, root: base.tmp.root, runId: "r1" });
+    expect(log.exists).toBe(false);
   });
 });
 

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { WorkflowMasterError } from "../errors/index.js";
 import { classify, isWorkflowMasterError, wfmError } from "../errors/index.js";
+import { createEventLogSink, type EventLog } from "../monitor/event-log.js";
 import type { EventSink } from "../monitor/events.js";
 import type { Ports } from "../ports/index.js";
 import type { RetryBudget } from "../retry/index.js";
@@ -22,8 +23,14 @@ export interface EngineOptions {
   ports: Ports;
   /** `<repo>/.workflowmaster`. */
   root: string;
-  /** Every state change is emitted to each, in order. */
+  /**
+   * Every state change is emitted to each, in order, after the run's own
+   * event log (`<root>/runs/<id>/events.ndjson`), which is always written
+   * unless `eventLog` is false.
+   */
   sinks?: readonly EventSink[];
+  /** Write `events.ndjson` beside the journal (default true). */
+  eventLog?: boolean;
   /** Shared by every phase with a `target`, so an outage cannot become a retry storm. */
   budget?: RetryBudget;
   /** Checked before each phase; an error pauses the run before anything is written. */
@@ -107,6 +114,7 @@ const engineOptionsSchema = z.object({
   sinks: z.array(z.looseObject({ emit: fn })).optional(),
   budget: z.looseObject({ tryAcquire: fn, recordSuccess: fn }).optional(),
   resourceCheck: fn.optional(),
+  eventLog: z.boolean().optional(),
   snapshotEvery: z.number().int().positive().optional(),
 });
 
@@ -154,15 +162,26 @@ export function createEngine(options: EngineOptions): Engine {
 
   // Phases get the guarded fault points too, so a crash injected inside an
   // adapter (`github.issue.created`) is a crash, not a phase failure.
-  const session = (store: RunStore, state: RunSnapshot | undefined, guard: CrashGuard) =>
-    createRunSession({
+  const session = (store: RunStore, state: RunSnapshot | undefined, guard: CrashGuard) => {
+    const log = openEventLog();
+    return createRunSession({
       ports: { ...ports, faultPoints: guard.faultPoints },
       store,
       state,
-      sinks,
+      sinks: log === undefined ? sinks : [log, ...sinks],
+      closers: log === undefined ? [] : [log],
       guard,
       snapshotEvery,
     });
+  };
+
+  // Each operation writes the run's events through its own log, closed
+  // (fsync'd) with the session. A crashed operation leaves it as a dead
+  // process would: nothing more is written.
+  const openEventLog = (): EventLog | undefined =>
+    options.eventLog === false
+      ? undefined
+      : createEventLogSink({ fs: ports.fs, clock: ports.clock, root });
 
   /** Opens (locks and recovers) an existing run and folds its state. */
   const open = async (runId: string, guard: CrashGuard) => {

@@ -48,6 +48,8 @@ export interface RunSessionOptions {
   guard: CrashGuard;
   /** Snapshot after at least this many records, at phase boundaries. */
   snapshotEvery: number;
+  /** Closed after the store (abandoned on a crash), e.g. the run's event log. */
+  closers?: readonly { close(): Promise<void>; abandon(): Promise<void> }[];
 }
 
 export function createRunSession(options: RunSessionOptions): RunSession {
@@ -56,6 +58,11 @@ export function createRunSession(options: RunSessionOptions): RunSession {
   let storeFailure: WorkflowMasterError | undefined;
   let sinceSnapshot = 0;
   const warnings: WorkflowMasterError[] = [];
+  // A dying process's files are closed by the kernel; nothing is written.
+  guard.onCrash(async () => {
+    await store.abandon();
+    for (const closer of options.closers ?? []) await closer.abandon();
+  });
 
   const classifyHere = (error: unknown, context: ErrorContext = {}) =>
     classify(error, { now: ports.clock.now(), context: { runId: store.runId, ...context } });
@@ -146,6 +153,13 @@ export function createRunSession(options: RunSessionOptions): RunSession {
       } catch (error) {
         if (guard.crashed) throw guard.crash;
         warnings.push(classifyHere(error, { detail: "releasing the run lock" }));
+      }
+      for (const closer of options.closers ?? []) {
+        try {
+          await closer.close();
+        } catch (error) {
+          warnings.push(classifyHere(error, { detail: "closing the run's event log" }));
+        }
       }
     },
     classify: classifyHere,

@@ -27,6 +27,28 @@ const started = (runId: string, attempt: number): WorkflowEvent => ({
 
 const START = Date.UTC(2026, 0, 1);
 
+describe("abandoning the log, as a dying process does", () => {
+  it("keeps what was written, closes its files without syncing, and refuses later events", async () => {
+    const syncs: string[] = [];
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      open: async (path, flags) => {
+        const handle = await nodeFileSystem.open(path, flags);
+        return { ...handle, sync: async () => void syncs.push(path) };
+      },
+    };
+    const log = createEventLogSink({ fs, clock: createVirtualClock(START), root });
+    await log.emit({ type: "run.started", runId: "r1", workflow: "dev" });
+    await log.abandon();
+    expect(syncs).toEqual([]);
+    await expect(log.emit({ type: "run.completed", runId: "r1" })).rejects.toThrow(
+      "The event log is closed; cannot emit.",
+    );
+    const events = await readEvents({ fs: nodeFileSystem, root, runId: "r1" });
+    expect(events.events.map((event) => event.type)).toEqual(["run.started"]);
+  });
+});
+
 describe("appending events", () => {
   it("writes each event as one NDJSON line stamped with the clock's ISO time", async () => {
     const log = createEventLogSink({ fs: nodeFileSystem, clock: createVirtualClock(START), root });

@@ -41,6 +41,8 @@ export interface EventLog extends EventSink {
   flush(): Promise<void>;
   /** `flush()`, then closes every file. Emitting afterwards rejects. */
   close(): Promise<void>;
+  /** Closes every file without flushing, as a dying process does. Emitting afterwards rejects. */
+  abandon(): Promise<void>;
   /** Where the events of `runId` are written. */
   pathFor(runId: string): string;
 }
@@ -144,6 +146,12 @@ export function createEventLogSink(options: EventLogOptions): EventLog {
       return enqueue(path, () => write(event.runId, path, line));
     },
     flush,
+    async abandon() {
+      closed = true;
+      const open = [...files.values()];
+      files.clear();
+      for (const file of open) await file.handle.close();
+    },
     async close() {
       closed = true;
       await flush();

@@ -36,10 +36,17 @@ export async function writeFileAtomic(options: AtomicWriteOptions): Promise<void
     await handle.sync();
     open = undefined;
     await handle.close();
-    await hooks?.tempSynced?.();
-    await fs.rename(temp, path);
   } catch (error) {
     throw await removeTemp(fs, temp, open, error);
+  }
+  // Hooks are fault points: one that throws is the process dying there, so
+  // the temp file stays behind for start-up recovery, as it would after a
+  // real crash.
+  await hooks?.tempSynced?.();
+  try {
+    await fs.rename(temp, path);
+  } catch (error) {
+    throw await removeTemp(fs, temp, undefined, error);
   }
   await hooks?.renamed?.();
   await fs.syncDirectory(dir);

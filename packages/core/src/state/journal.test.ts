@@ -197,12 +197,25 @@ describe("a failed append", () => {
       },
     };
     let armed = true;
-    const faults: FaultPoints = {
-      hit: async (point) => {
-        if (armed && point === FaultPoint.JournalWritten) throw new Error("injected");
+    // The failure comes from the disk (fsync reports EIO), not from a fault
+    // point: a fault point that throws is a crash, which repairs nothing.
+    const failingSync: FileSystem = {
+      ...fs,
+      open: async (p, flags) => {
+        const handle = await nodeFileSystem.open(p, flags);
+        return {
+          ...handle,
+          write: (data, position) => handle.write(data, position),
+          close: () => handle.close(),
+          sync: async () => {
+            if (armed) throw new Error("injected");
+            await handle.sync();
+          },
+        };
       },
     };
-    const w = writer(fs, faults);
+    const faults: FaultPoints = { hit: async () => undefined };
+    const w = writer(failingSync, faults);
     const error = await w.append({ at: AT, fence: 1, type: "t", data: 1 }).then(
       () => undefined,
       (caught: unknown) => caught,

@@ -262,18 +262,34 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
       const bytes = encoder.encode(line);
       const record: JournalRecord<T> = { ...unsigned, prevHash: lastHash, sha256 };
       dirty = true;
+      let crashed = false;
+      // A fault point that throws is the process dying there: the kernel
+      // closes its files and nothing is repaired; recovery at the next open
+      // deals with whatever reached the disk.
+      const point = async (name: FaultPoint) => {
+        try {
+          await faultPoints.hit(name, { runId });
+        } catch (crash) {
+          crashed = true;
+          const open = handle;
+          handle = undefined;
+          if (open) await open.close();
+          throw crash;
+        }
+      };
       try {
         handle ??= await fs.open(path, "a");
         await writeAll(handle, bytes);
-        await faultPoints.hit(FaultPoint.JournalWritten, { runId });
+        await point(FaultPoint.JournalWritten);
         await handle.sync();
         if (!exists) {
           // A new file is only durable once its directory entry is.
           await fs.syncDirectory(dirname(path));
           exists = true;
         }
-        await faultPoints.hit(FaultPoint.JournalSynced, { runId });
+        await point(FaultPoint.JournalSynced);
       } catch (error) {
+        if (crashed) throw error;
         throw await recover(error);
       }
       dirty = false;

@@ -86,4 +86,11 @@ export interface RunStore<S = unknown> {
   snapshot(state: S): Promise<void>;
   /** Releases the lock. The store cannot be used afterwards. */
   close(): Promise<void>;
+  /**
+   * What the kernel does when the process dies: closes the store's open
+   * files, writes nothing, keeps the lock (the next process takes it over
+   * from the dead holder). For in-process crash simulation. The store
+   * cannot be used afterwards.
+   */
+  abandon(): Promise<void>;
 }

@@ -173,6 +173,25 @@ describe("RunStore writes", () => {
   });
 });
 
+describe("abandon: the store of a process that died", () => {
+  it("closes its files, writes nothing and keeps the lock for the next process to take over", async () => {
+    const store = await createRunStore(storeOptions(root, "r1"));
+    await store.append("intent", { phase: "issue" });
+    const paths = runPaths(root, "r1");
+    const journalBefore = await readFile(paths.journal, "utf8");
+    await store.abandon();
+    expect(await readFile(paths.journal, "utf8")).toBe(journalBefore);
+    expect((await readdir(paths.dir)).sort()).toEqual(["journal.ndjson", "lock.json", "snapshots"]);
+    await expect(store.append("result", {})).rejects.toThrow(TypeError);
+    const { store: next, loaded } = await openRunStore(
+      storeOptions(root, "r1", { spawner: fakeSpawner(999_001, (pid) => pid === 999_001) }),
+    );
+    expect(loaded.records.map((record) => record.type)).toEqual(["intent"]);
+    expect(loaded.recovery.lockTakeover).toBeDefined();
+    await next.close();
+  });
+});
+
 describe("readRun", () => {
   it("loads without the lock and without repairing a torn tail", async () => {
     const store = await createRunStore<{ n: number }>(storeOptions(root, "r1"));

@@ -403,6 +403,12 @@ function makeStore<S>(
         await pruneSnapshots(o.fs, paths.snapshots, o.keepSnapshots);
       });
     },
+    async abandon(): Promise<void> {
+      // Not through the queue: the crash may have happened inside a queued
+      // append, which will never finish.
+      closed = true;
+      await writer.close();
+    },
     close(): Promise<void> {
       return queue(async () => {
         if (closed) return;

@@ -78,17 +78,20 @@ describe("writeSnapshot", () => {
     ]);
   });
 
-  it("leaves the old file and no temp behind when it fails before the rename", async () => {
+  it("leaves the old file in place, and the temp for recovery, when the process dies before the rename", async () => {
     await write(3, { version: "old" });
-    const failing: FaultPoints = {
+    const crashing: FaultPoints = {
       hit: async (point) => {
-        if (point === FaultPoint.SnapshotTempSynced) throw new Error("injected");
+        if (point === FaultPoint.SnapshotTempSynced) throw new Error("injected crash");
       },
     };
-    await expect(write(3, { version: "new" }, { faultPoints: failing })).rejects.toThrow(
-      "injected",
+    await expect(write(3, { version: "new" }, { faultPoints: crashing })).rejects.toThrow(
+      "injected crash",
     );
-    expect(await readdir(dir)).toEqual(["snapshot-000000000003.json"]);
+    const entries = (await readdir(dir)).sort();
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatch(/^\.tmp-/);
+    expect(entries[1]).toBe("snapshot-000000000003.json");
     const file = JSON.parse(await readFile(join(dir, snapshotFileName(3)), "utf8"));
     expect(file.state).toEqual({ version: "old" });
   });

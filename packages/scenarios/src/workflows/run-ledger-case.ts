@@ -10,10 +10,10 @@ import {
   type RetryPolicy,
   type RunOutcome,
 } from "@workflowmaster/core";
+import { processLives } from "@workflowmaster/core/testing";
 import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
 import { createFaultyWorld, type WorldFaults } from "../world/faulty-world.js";
 import { createLedger } from "../world/ledger.js";
-import { createProcessTable } from "../world/process-table.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
 
 export interface LedgerCaseOptions {
@@ -70,18 +70,15 @@ export async function runLedgerCase(
   let resumes = 0;
   let crashed = false;
 
-  const processes = createProcessTable();
-  let current = processes.incarnate();
-  // Each call is a new process: the previous one is dead (it crashed, or
-  // it finished and exited), as after a restart.
+  // Each engine is a new process: the previous one is dead (it crashed, or
+  // finished and exited), so a lock it left is taken over as after a restart.
+  const lives = processLives();
   const engineFor = (faultPoints: FaultPoints | undefined) => {
-    current.kill();
-    current = processes.incarnate();
     return createEngine({
       ports: nodePorts({
         clock: context.clock,
         random: context.seeds.stream("engine"),
-        spawner: current,
+        spawner: lives.next(),
         ...(faultPoints === undefined ? {} : { faultPoints }),
       }),
       root,
