@@ -16,12 +16,7 @@ import {
   testPorts,
 } from "./fixtures/helpers.js";
 import type { LedgerValue } from "./fixtures/ledger-workflow.js";
-import {
-  auditLedger,
-  LEDGER_PHASES,
-  ledgerWorkflow,
-  readLedger,
-} from "./fixtures/ledger-workflow.js";
+import { auditLedger, LEDGER_PHASES, ledgerWorkflow } from "./fixtures/ledger-workflow.js";
 import type { RunOutcome } from "./index.js";
 
 /**
@@ -185,7 +180,7 @@ function tally(): Tally {
 }
 
 async function check(tallied: Tally, ledger: string, outcome: Ended): Promise<void> {
-  const audit = auditLedger(await readLedger(ledger), RUN_ID, ORDER);
+  const audit = await auditLedger(ledger, RUN_ID, ORDER);
   tallied.runs += 1;
   tallied.duplicates += audit.duplicates.length;
   tallied.lost += audit.lost.length;

@@ -9,6 +9,7 @@ export {
   type Hit,
   recordingFaultPoints,
 } from "./crash-fault-points.js";
+export { createLedger, type Ledger } from "./ledger.js";
 export { memorySink } from "./memory-sink.js";
 export { processLives } from "./process-lives.js";
 export { tempDir } from "./temp-dir.js";

@@ -1,7 +1,7 @@
 import type { Phase, RetryPolicy, Workflow } from "@workflowmaster/core";
 import { defineWorkflow, err, ok } from "@workflowmaster/core";
+import type { Ledger } from "@workflowmaster/core/testing";
 import type { FaultyWorld } from "../world/faulty-world.js";
-import type { Ledger } from "../world/ledger.js";
 
 export interface LedgerValue {
   key: string;

@@ -10,10 +10,9 @@ import {
   type RetryPolicy,
   type RunOutcome,
 } from "@workflowmaster/core";
-import { processLives } from "@workflowmaster/core/testing";
+import { createLedger, processLives } from "@workflowmaster/core/testing";
 import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
 import { createFaultyWorld, type WorldFaults } from "../world/faulty-world.js";
-import { createLedger } from "../world/ledger.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
 
 export interface LedgerCaseOptions {

@@ -1,7 +1,7 @@
 import { RequestError } from "@octokit/request-error";
 import type { FaultJournal, SeededRandom } from "@workflowmaster/chaos";
 import { FaultLayer } from "@workflowmaster/chaos";
-import type { Ledger } from "./ledger.js";
+import type { Ledger } from "@workflowmaster/core/testing";
 
 /** Faults at the world's boundary, as a remote service would show them. */
 export interface WorldFaults {

@@ -3,7 +3,7 @@ import { appendFile, readFile } from "node:fs/promises";
 /**
  * The "world" a synthetic workflow changes: an append-only file of applied
  * and undone effects, each named by its idempotency key. It stands in for
- * GitHub and the git remote in engine-level scenarios, and it is what the
+ * GitHub and the git remote in engine tests and scenarios, and it is what
  * checkers read back: a key applied twice is a duplicate, an acknowledged
  * phase whose key is absent is lost work.
  */
