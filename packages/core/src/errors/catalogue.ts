@@ -253,6 +253,329 @@ const entries = [
     guidance: "Only {detail} file descriptors are left (ulimit -n). Raise the limit, then resume.",
     command: "workflowmaster resume {runId}",
   },
+  // ── GitHub adapter (core/github) ─────────────────────────────────────
+  {
+    code: "WFM-GITHUB-TOKEN-MISSING",
+    kind: ErrorKind.Permanent,
+    title: "No GitHub token",
+    automatic:
+      "Looked for GITHUB_TOKEN, then GH_TOKEN, then `gh auth token`; sent nothing to GitHub.",
+    guidance:
+      "No GitHub token was found ({detail}). Log in with the GitHub CLI, or create a fine-grained personal access token (https://github.com/settings/personal-access-tokens/new) for the repository with the permissions Issues: write, Pull requests: write and Contents: write and export it as GITHUB_TOKEN; then run WorkflowMaster again.",
+    command: "gh auth login",
+    pausable: true,
+  },
+  // ── git preflight (core/git) ──────────────────────────────────────────
+  {
+    code: "WFM-GIT-MERGE-IN-PROGRESS",
+    kind: ErrorKind.Permanent,
+    title: "A merge is in progress",
+    automatic:
+      "Stopped before touching the repository: committing now would conclude someone's unfinished merge.",
+    guidance:
+      "{cwd} is in the middle of a merge ({detail}). Finish it (resolve the files, `git add` them, `git commit`) or abort it with the command below, which throws the merge's changes away, then resume run {runId}.",
+    command: "git -C {cwd} merge --abort",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-REBASE-IN-PROGRESS",
+    kind: ErrorKind.Permanent,
+    title: "A rebase is in progress",
+    automatic: "Stopped before touching the repository; the rebase was left as it is.",
+    guidance:
+      "{cwd} is in the middle of a rebase ({detail}). Finish it (`git rebase --continue` once the files are resolved) or abort it with the command below, then resume run {runId}.",
+    command: "git -C {cwd} rebase --abort",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-AM-IN-PROGRESS",
+    kind: ErrorKind.Permanent,
+    title: "Applying patches (git am) is in progress",
+    automatic: "Stopped before touching the repository; the patch series was left as it is.",
+    guidance:
+      "{cwd} is in the middle of `git am` ({detail}). Finish it (`git am --continue`) or abort it with the command below, then resume run {runId}.",
+    command: "git -C {cwd} am --abort",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-CHERRY-PICK-IN-PROGRESS",
+    kind: ErrorKind.Permanent,
+    title: "A cherry-pick is in progress",
+    automatic: "Stopped before touching the repository; the cherry-pick was left as it is.",
+    guidance:
+      "{cwd} is in the middle of a cherry-pick ({detail}). Finish it (`git cherry-pick --continue`) or abort it with the command below, then resume run {runId}.",
+    command: "git -C {cwd} cherry-pick --abort",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-REVERT-IN-PROGRESS",
+    kind: ErrorKind.Permanent,
+    title: "A revert is in progress",
+    automatic: "Stopped before touching the repository; the revert was left as it is.",
+    guidance:
+      "{cwd} is in the middle of a revert ({detail}). Finish it (`git revert --continue`) or abort it with the command below, then resume run {runId}.",
+    command: "git -C {cwd} revert --abort",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-NO-BRANCH",
+    kind: ErrorKind.Permanent,
+    title: "No branch is checked out (detached HEAD)",
+    automatic:
+      "Stopped before committing: a commit on a detached HEAD belongs to no branch and is easily lost.",
+    guidance:
+      "{cwd} has a detached HEAD at {sha}. To keep any commits made there, create a branch at it with the command below (or switch back to your branch with `git switch <branch>` if there is nothing to keep), then resume run {runId}.",
+    command: "git -C {cwd} switch -c {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-WRONG-BRANCH",
+    kind: ErrorKind.Permanent,
+    title: "Another branch is checked out",
+    automatic: "Did not push: HEAD is not the run's branch, so it would push the wrong commits.",
+    guidance:
+      "{cwd} has {detail} checked out, not the run's branch {branch}. Switch back to it (your uncommitted changes come along), then resume run {runId}.",
+    command: "git -C {cwd} switch {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-BRANCH-EXISTS",
+    kind: ErrorKind.Permanent,
+    title: "The branch already exists",
+    automatic: "Did not create, reset or switch to it: it holds commits this run did not make.",
+    guidance:
+      "A branch {branch} already exists in {cwd} at {sha}, which is not where this run starts ({detail}). Look at it; rename it (`git branch -m`) or delete it if it is unused, or start the run with another title, then resume run {runId}.",
+    command: "git -C {cwd} log --oneline -n 5 {branch}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-INDEX-LOCK-HELD",
+    kind: ErrorKind.Environmental,
+    title: "Another git process is working in the repository",
+    automatic:
+      "Left {path} alone: process {pid} ({holder}) is a live git process in this repository and holds it.",
+    guidance:
+      "git process {pid} ({holder}) is working in {cwd} and holds {path}. Let it finish (or stop it if it hangs), then resume run {runId}. Do not delete the lock while it runs.",
+    command: "ps -o pid,etime,args -p {pid}",
+  },
+  {
+    code: "WFM-GIT-INDEX-CORRUPT",
+    kind: ErrorKind.Environmental,
+    title: "The git index is damaged",
+    automatic:
+      "Stopped before changing anything; the working tree, the commits and the damaged index are as they were.",
+    guidance:
+      "git cannot read the index {path} ({detail}). The index only records what is staged: move it aside and rebuild it from HEAD with the command below (your files are not touched; staged changes become unstaged), then resume run {runId}.",
+    command: "mv {path} {path}.corrupt && git -C {cwd} reset --quiet",
+  },
+  {
+    code: "WFM-GIT-HEAD-INVALID",
+    kind: ErrorKind.Environmental,
+    title: "HEAD is damaged",
+    automatic: "Stopped before changing anything; git does not recognise the repository.",
+    guidance:
+      "{path} holds {detail} instead of a branch or commit, so git does not see {cwd} as a repository. Point HEAD back at your branch ({branch} looks like the one that was checked out) with the command below, check with `git status`, then resume run {runId}.",
+    command: "printf 'ref: refs/heads/%s\\n' {branch} > {path}",
+  },
+  {
+    code: "WFM-GIT-REF-BROKEN",
+    kind: ErrorKind.Environmental,
+    title: "A ref points to a missing object",
+    automatic: "Stopped before changing anything in the repository.",
+    guidance:
+      "{ref} in {cwd} points to {sha}, which is not in the repository ({detail}). Point it back at its last good commit from the reflog ({good}; `git reflog {ref}` lists the others) with the command below, then resume run {runId}.",
+    command: "git -C {cwd} update-ref {ref} {good}",
+  },
+  {
+    code: "WFM-GIT-DIRTY-TREE",
+    kind: ErrorKind.Permanent,
+    title: "The working tree has uncommitted changes",
+    automatic:
+      "Stopped before starting: the run's commit would mix them with its own work. Nothing was changed.",
+    guidance:
+      "{cwd} has uncommitted changes to tracked files ({files}). Commit them, or stash them with the command below (`git stash pop` brings them back), then resume run {runId}.",
+    command: "git -C {cwd} stash push --include-untracked",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-DIVERGED",
+    kind: ErrorKind.Permanent,
+    title: "The branch and its upstream have diverged",
+    automatic: "Stopped before starting; nothing was fetched, rebased or pushed.",
+    guidance:
+      "{branch} in {cwd} and its upstream {upstream} have diverged ({ahead} commits only here, {behind} only there). Rebase onto the upstream with the command below (or merge it), then resume run {runId}.",
+    command: "git -C {cwd} pull --rebase",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-REMOTE-MISSING",
+    kind: ErrorKind.Permanent,
+    title: "The git remote does not exist",
+    automatic: "Nothing was pushed or fetched.",
+    guidance:
+      "{cwd} has no remote named {remote}. Add it with the repository's URL (the command below), then resume run {runId}.",
+    command: "git -C {cwd} remote add {remote} {url}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-REMOTE-UNREACHABLE",
+    kind: ErrorKind.Transient,
+    title: "The git remote cannot be reached",
+    automatic:
+      "Tried `git ls-remote` with a time limit; retries with backoff within the retry budget.",
+    guidance:
+      "The remote {remote} of {cwd} did not answer ({detail}). Check the network and the remote's URL (the command below shows whether git can reach it), then resume run {runId}.",
+    command: "git -C {cwd} ls-remote --heads {remote}",
+  },
+  {
+    code: "WFM-GIT-SHALLOW",
+    kind: ErrorKind.Permanent,
+    title: "The clone is shallow",
+    automatic:
+      "Stopped before starting: rebasing and pushing from a shallow clone can fail midway.",
+    guidance:
+      "{cwd} is a shallow clone (its history is cut short). Fetch the whole history with the command below, then resume run {runId}.",
+    command: "git -C {cwd} fetch --unshallow {remote}",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-NOTHING-TO-COMMIT",
+    kind: ErrorKind.Permanent,
+    title: "There is nothing to commit",
+    automatic: "Did not create an empty commit.",
+    guidance:
+      "The working tree of {cwd} has no changes to commit (outside .workflowmaster/). Make the change (or check that the implement step really wrote its files here), then resume run {runId}.",
+    command: "git -C {cwd} status",
+    pausable: true,
+  },
+  {
+    code: "WFM-GIT-PUSH-CONFLICT",
+    kind: ErrorKind.Permanent,
+    title: "The remote branch has conflicting changes",
+    automatic:
+      "Fetched the remote branch, rebased onto it, met conflicts and aborted the rebase: the working tree and commit {sha} are exactly as before. Nothing was pushed.",
+    guidance:
+      "{branch} on {remote} has commits that change the same lines as this run, in {files}. Rebase by hand with the command below, resolve those files, `git add` them and `git rebase --continue`, then resume run {runId}.",
+    command: "git -C {cwd} pull --rebase {remote} {branch}",
+    pausable: true,
+  },
+  // ── workflow and CLI (workflows/dev, cli) ────────────────────────────
+  {
+    code: "WFM-IMPLEMENT-FAILED",
+    kind: ErrorKind.Permanent,
+    title: "The implement command failed",
+    automatic:
+      "Did not retry: a failing command is not known to be safe to run again. Its partial work stays in the tree; on resume it is saved under a ref and the command runs again from a clean tree.",
+    guidance:
+      "The implement command of run {runId} {detail}. Run it yourself in {cwd} to see the whole output and fix the cause, then resume; the partial work is kept under a ref named in the output.",
+    command: "workflowmaster resume {runId}",
+    pausable: true,
+  },
+  {
+    code: "WFM-IMPLEMENT-EMPTY-DIFF",
+    kind: ErrorKind.Permanent,
+    title: "The implement command changed nothing",
+    automatic: "Did not commit: a run whose implement step changed nothing has done no work.",
+    guidance:
+      "The implement command of run {runId} succeeded but changed no file in {cwd} (outside .workflowmaster/). Check that it writes its changes into this working tree, then resume to run it again.",
+    command: "workflowmaster resume {runId}",
+    pausable: true,
+  },
+  {
+    code: "WFM-IMPLEMENT-LEFTOVER",
+    kind: ErrorKind.Environmental,
+    title: "An earlier implement command is still running",
+    automatic:
+      "Sent SIGKILL to the process group an earlier (killed) process started and waited for it; it did not end, so nothing was touched.",
+    guidance:
+      "Process group {pid}, started by an earlier implement attempt of run {runId}, is still running. Stop it with the command below, then resume.",
+    command: "kill -KILL -- -{pid}",
+  },
+  {
+    code: "WFM-DEV-TREE-NOT-CLEAN",
+    kind: ErrorKind.Permanent,
+    title: "The working tree holds files the run did not make",
+    automatic: "Did not run the implement command: those files would be committed with its change.",
+    guidance:
+      "{cwd} holds changes no implement attempt of run {runId} made ({files}). Commit, move or delete them (the command below lists them), then resume.",
+    command: "git -C {cwd} status --untracked-files=all",
+    pausable: true,
+  },
+  {
+    code: "WFM-DEV-HEAD-MOVED",
+    kind: ErrorKind.Permanent,
+    title: "The run's branch moved",
+    automatic:
+      "Stopped before changing anything: committing now would build on commits the run did not make.",
+    guidance:
+      "Branch {branch} in {cwd} is at {head}, not at {sha} where run {runId} left it (the implement command or someone else committed or reset). WorkflowMaster makes the commit itself. To keep those changes as uncommitted work, move the branch back with the command below (files are kept), then resume.",
+    command: "git -C {cwd} reset --soft {sha}",
+    pausable: true,
+  },
+  {
+    code: "WFM-DEV-WORK-CHANGED",
+    kind: ErrorKind.Permanent,
+    title: "The work changed after the implement step",
+    automatic: "Did not commit: the tree no longer holds exactly what the implement step produced.",
+    guidance:
+      "The working tree of {cwd} changed after the implement step of run {runId} finished ({files}). Put back what it produced (tree {tree}; the command below shows the difference), or roll the run back and start a new one, then resume.",
+    command: "git -C {cwd} diff {tree}",
+    pausable: true,
+  },
+  {
+    code: "WFM-DEV-BASE-MISSING",
+    kind: ErrorKind.Permanent,
+    title: "The base branch does not exist",
+    automatic: "Nothing was created.",
+    guidance:
+      "There is no branch {base} in {cwd}, neither local nor {remote}/{base}. Fetch it with the command below (or start the run with another --base), then resume run {runId}.",
+    command: "git -C {cwd} fetch {remote} {base}",
+    pausable: true,
+  },
+  {
+    code: "WFM-DEV-REMOTE-BRANCH-MOVED",
+    kind: ErrorKind.Permanent,
+    title: "Someone else pushed to the run's branch",
+    automatic: "Did not delete it: the remote branch holds commits this run did not push.",
+    guidance:
+      "Branch {branch} on {remote} is at {head}, not at {sha}, which run {runId} pushed; rollback left it in place. Delete it with the command below if it is not wanted, then run the rollback again to confirm.",
+    command: "git -C {cwd} push {remote} --delete {branch}",
+  },
+  {
+    code: "WFM-CLI-USAGE",
+    kind: ErrorKind.Permanent,
+    title: "The command line is not valid",
+    automatic: "Nothing; no state was read or written.",
+    guidance: "{detail}. The command below lists the commands and their options.",
+    command: "workflowmaster --help",
+  },
+  {
+    code: "WFM-CLI-INPUT-INVALID",
+    kind: ErrorKind.Permanent,
+    title: "An option's value is not allowed",
+    automatic: "Nothing; no state was read or written and nothing was sent anywhere.",
+    guidance: "{field} {detail}. Correct it and run the command again.",
+    command: "workflowmaster {subcommand} --help",
+  },
+  {
+    code: "WFM-CLI-REPO-UNKNOWN",
+    kind: ErrorKind.Permanent,
+    title: "The GitHub repository is unknown",
+    automatic: "Nothing was created on GitHub or in git.",
+    guidance:
+      "Could not use a GitHub repository for {cwd}: {detail}. Pass it with --github-repo OWNER/NAME (the command below shows the remotes).",
+    command: "git -C {cwd} remote -v",
+  },
+  {
+    code: "WFM-CLI-NESTED",
+    kind: ErrorKind.Permanent,
+    title: "WorkflowMaster started itself too deeply",
+    automatic:
+      "Refused to start: an implement command that starts WorkflowMaster again could loop.",
+    guidance:
+      "This workflowmaster was started {detail} levels deep (WORKFLOWMASTER_DEPTH), from inside implement commands. Start runs from a shell, not from an implement command.",
+    command: "env | grep '^WORKFLOWMASTER_'",
+  },
   // ── classify(): GitHub, git, errno, aborts ────────────────────────────
   // (rows for classify are added below this line)
   // GitHub: authentication and permission. A person fixes the token and resumes.

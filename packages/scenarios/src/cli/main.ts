@@ -112,4 +112,60 @@ program
     process.exitCode = result.ok ? 0 : 1;
   });
 
+program
+  .command("github-sim")
+  .description("Serve the GitHub API simulator over HTTP on loopback until SIGTERM/SIGINT.")
+  .option("--host <host>", "address to listen on", "127.0.0.1")
+  .option("--port <n>", "port to listen on (0: any free port)", integer("--port", 0), 0)
+  .option(
+    "--repo <OWNER/NAME>",
+    "create this repository (repeatable)",
+    (value: string, repos: string[]) => [...repos, value],
+    [] as string[],
+  )
+  .option("--git-dir <dir>", "back the first --repo with this bare repository")
+  .option("--token <token>", "accept only this token (default: any)")
+  .option("--login <login>", "the login every accepted token belongs to", "octocat")
+  .option("--seed <n>", "seed for probabilistic faults", integer("--seed", 0), 1)
+  .action(
+    async (options: {
+      host: string;
+      port: number;
+      repo: string[];
+      gitDir?: string;
+      token?: string;
+      login: string;
+      seed: number;
+    }) => {
+      // Loaded here so the other commands do not pay for msw and express.
+      const chaos = await import("@workflowmaster/chaos");
+      let server: { url: string; close(): Promise<void> };
+      try {
+        const simulator = chaos.createGithubSimulator({
+          clock: chaos.systemClock,
+          random: chaos.createSeed(options.seed).stream("github"),
+          journal: chaos.createFaultJournal(chaos.systemClock),
+          repos: options.repo,
+          login: options.login,
+          ...(options.gitDir === undefined ? {} : { gitDir: options.gitDir }),
+          ...(options.token === undefined ? {} : { token: options.token }),
+        });
+        server = await chaos.listenHttp(simulator, { host: options.host, port: options.port });
+      } catch (error) {
+        process.stderr.write(
+          `Failed to start the GitHub simulator: ${error instanceof Error ? error.message : String(error)}\n`,
+        );
+        process.exitCode = 2;
+        return;
+      }
+      process.stdout.write(`listening on ${server.url}\n`);
+      const signal = await new Promise<string>((resolveSignal) => {
+        process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+        process.once("SIGINT", () => resolveSignal("SIGINT"));
+      });
+      await server.close();
+      process.stderr.write(`GitHub simulator stopped (${signal}).\n`);
+    },
+  );
+
 await program.parseAsync(process.argv);

@@ -1,0 +1,213 @@
+import { isAbsolute, resolve } from "node:path";
+import { type SimpleGit, simpleGit } from "simple-git";
+import { type ErrorCode, type ErrorContext, wfmError } from "../errors/catalogue.js";
+import { shellQuote } from "../errors/classifiers/inspect.js";
+import { classify } from "../errors/classify.js";
+import type { WorkflowMasterError } from "../errors/workflow-master-error.js";
+import type { FaultPoints } from "../ports/fault-points.js";
+import { noFaultPoints } from "../ports/fault-points.js";
+import type { FileSystem } from "../ports/file-system.js";
+import { nodeFileSystem } from "../ports/file-system.js";
+import type { ProcessSpawner, SpawnResult } from "../ports/process-spawner.js";
+import { nodeProcessSpawner } from "../ports/process-spawner.js";
+import type { Random } from "../ports/random.js";
+import { systemRandom } from "../ports/random.js";
+import { type GitEnvironment, gitEnvironment } from "./git-environment.js";
+import { type GitProcessProbe, nodeGitProcessProbe } from "./git-process-probe.js";
+import type { ParsedGitRepositoryOptions } from "./git-repository-options.js";
+
+/** Where the repository's parts are, read once from git. */
+export interface RepositoryLayout {
+  /** The working tree's top directory. */
+  readonly workTree: string;
+  /** This working tree's git directory (`.git`, or `.git/worktrees/<name>`). */
+  readonly gitDir: string;
+  /** Shared objects and refs (the same as gitDir outside linked worktrees). */
+  readonly commonDir: string;
+  /** "sha1" or "sha256". */
+  readonly objectFormat: string;
+}
+
+export type RawResult =
+  | { readonly ok: true; readonly stdout: string }
+  | { readonly ok: false; readonly error: unknown; readonly message: string };
+
+/** A network or check-ref-format command run through the spawner. */
+export interface TimedResult extends SpawnResult {
+  readonly args: readonly string[];
+  /** True when it was cut off by its time limit (not by the caller's signal). */
+  readonly timedOut: boolean;
+}
+
+/** Values that end up in shell commands in the catalogue's `command`s. */
+const SHELL_VALUES = ["cwd", "path", "branch", "remote", "ref", "good", "url", "upstream"] as const;
+
+/**
+ * Everything one repository's checks and operations share: the single
+ * simple-git instance, the spawner for commands that need their own time
+ * limit or cancellation, the environment, and catalogue errors filled with
+ * this repository's context. Callers hold the repository lock.
+ */
+export class GitSession {
+  readonly fs: FileSystem;
+  readonly spawner: ProcessSpawner;
+  readonly random: Random;
+  readonly faultPoints: FaultPoints;
+  readonly probe: GitProcessProbe;
+  readonly environment: GitEnvironment;
+  readonly dir: string;
+  private instance: SimpleGit | undefined;
+  private cachedLayout: RepositoryLayout | undefined;
+
+  constructor(readonly options: ParsedGitRepositoryOptions) {
+    this.dir = resolve(options.dir);
+    this.fs = options.fs ?? nodeFileSystem;
+    this.spawner = options.spawner ?? nodeProcessSpawner;
+    this.random = options.random ?? systemRandom;
+    this.faultPoints = options.faultPoints ?? noFaultPoints;
+    this.probe = options.processProbe ?? nodeGitProcessProbe;
+    this.environment = gitEnvironment(process.env, options.env ?? {}, options.identity);
+  }
+
+  /**
+   * The one simple-git instance: one process at a time, every non-zero exit
+   * an error (simple-git's default ignores an exit code without stderr), a
+   * rolling inactivity limit. Created on first use, because simple-git
+   * refuses a directory that does not exist, which preflight reports itself.
+   */
+  get git(): SimpleGit {
+    this.instance ??= simpleGit({
+      baseDir: this.dir,
+      maxConcurrentProcesses: 1,
+      trimmed: false,
+      timeout: { block: this.options.commandInactivityMs },
+      unsafe: this.environment.unsafe,
+      errors(error, result) {
+        if (error !== undefined) return error;
+        if (result.exitCode === 0) return undefined;
+        const stderr = Buffer.concat(result.stdErr);
+        if (stderr.length > 0) return stderr;
+        const stdout = Buffer.concat(result.stdOut).toString("utf8").trim();
+        return Buffer.from(
+          `git exited with code ${result.exitCode}${stdout === "" ? "" : `: ${stdout}`}`,
+        );
+      },
+    }).env({ ...this.environment.env });
+    return this.instance;
+  }
+
+  /** Runs git through simple-git; a non-zero exit throws simple-git's GitError. */
+  raw(args: readonly string[]): Promise<string> {
+    return this.git.raw([...args]);
+  }
+
+  /** Like `raw`, with failure as data, for commands whose failure is an answer. */
+  async tryRaw(args: readonly string[]): Promise<RawResult> {
+    try {
+      return { ok: true, stdout: await this.raw(args) };
+    } catch (error) {
+      return { ok: false, error, message: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * Runs git through the spawner with a time limit and the caller's signal:
+   * for the network (push, fetch, ls-remote), whose hang must be cut and
+   * whose cancellation must reach the process. The limit is real time: it
+   * bounds a real process, whatever clock the engine runs on.
+   */
+  async timed(
+    args: readonly string[],
+    options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  ): Promise<TimedResult> {
+    const limit = AbortSignal.timeout(options.timeoutMs);
+    const signal = options.signal === undefined ? limit : AbortSignal.any([options.signal, limit]);
+    const result = await this.spawner.run("git", args, {
+      cwd: this.dir,
+      env: { ...this.environment.env },
+      signal,
+      killGraceMs: 2_000,
+    });
+    return { ...result, args, timedOut: limit.aborted && options.signal?.aborted !== true };
+  }
+
+  /** Where the repository's parts are, as last read; reads them when never read. */
+  async layout(): Promise<RepositoryLayout> {
+    return this.cachedLayout ?? this.readLayout();
+  }
+
+  /**
+   * Asks git where the repository's parts are, now (the repository check
+   * always does: HEAD may have been damaged since the last look). Throws
+   * simple-git's error when git does not see a repository.
+   */
+  async readLayout(): Promise<RepositoryLayout> {
+    this.cachedLayout = undefined;
+    const output = await this.raw([
+      "rev-parse",
+      "--show-toplevel",
+      "--absolute-git-dir",
+      "--git-common-dir",
+      "--show-object-format",
+    ]);
+    const [workTree = "", gitDir = "", common = "", objectFormat = "sha1"] = output.split("\n");
+    const commonDir = isAbsolute(common) ? common : resolve(this.dir, common);
+    this.cachedLayout = { workTree, gitDir, commonDir, objectFormat };
+    return this.cachedLayout;
+  }
+
+  /** Context every error of this repository carries. */
+  baseContext(): ErrorContext {
+    return {
+      cwd: this.dir,
+      remote: this.options.remote,
+      ...(this.options.runId === undefined ? {} : { runId: this.options.runId }),
+    };
+  }
+
+  /** A catalogue error with this repository's context, values in commands shell-quoted. */
+  error(
+    code: ErrorCode,
+    options: { message: string; context?: ErrorContext; cause?: unknown },
+  ): WorkflowMasterError {
+    const context: Record<string, string | number | undefined> = {
+      ...this.baseContext(),
+      ...options.context,
+    };
+    for (const name of SHELL_VALUES) {
+      const value = context[name];
+      if (typeof value === "string" && value !== "") context[name] = shellQuote(value);
+    }
+    return wfmError(code, { message: options.message, context, cause: options.cause });
+  }
+
+  /** `classify` with this repository's context and the injected clock. */
+  classify(error: unknown, context: ErrorContext = {}): WorkflowMasterError {
+    return classify(error, {
+      now: this.options.clock.now(),
+      context: { ...this.baseContext(), ...context },
+    });
+  }
+
+  /** A failed spawned git command, classified by git's own words. */
+  classifyResult(result: TimedResult, context: ErrorContext = {}): WorkflowMasterError {
+    return this.classify(
+      {
+        exitCode: result.exitCode,
+        ...(result.signal === null ? {} : { signal: result.signal }),
+        stderr: result.stderr,
+        command: "git",
+        args: [...result.args],
+      },
+      context,
+    );
+  }
+
+  /** Context for fault points. */
+  faultContext(): { runId?: string; phase?: string } {
+    return {
+      ...(this.options.runId === undefined ? {} : { runId: this.options.runId }),
+      ...(this.options.phase === undefined ? {} : { phase: this.options.phase }),
+    };
+  }
+}

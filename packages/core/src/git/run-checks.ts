@@ -1,0 +1,142 @@
+import type { Check, CheckContext, CheckState } from "./checks/check.js";
+import { cleanTreeCheck } from "./checks/clean-tree.js";
+import { headCheck } from "./checks/head.js";
+import { indexCheck } from "./checks/index-file.js";
+import { indexLockCheck } from "./checks/index-lock.js";
+import { objectsCheck } from "./checks/objects.js";
+import { objectsWritableCheck } from "./checks/objects-writable.js";
+import { operationCheck } from "./checks/operation.js";
+import { refsCheck } from "./checks/refs.js";
+import { remoteCheck } from "./checks/remote.js";
+import { remoteReachableCheck } from "./checks/remote-reachable.js";
+import { repositoryCheck } from "./checks/repository.js";
+import { shallowCheck } from "./checks/shallow.js";
+import { upstreamCheck } from "./checks/upstream.js";
+import type { GitSession } from "./git-session.js";
+import type { PreflightFinding } from "./preflight-finding.js";
+
+/** Everything preflight looks at, in order: what later checks rely on comes first. */
+export const PREFLIGHT_CHECKS: readonly Check[] = [
+  repositoryCheck,
+  objectsCheck,
+  headCheck,
+  operationCheck,
+  indexLockCheck,
+  indexCheck,
+  refsCheck,
+  objectsWritableCheck,
+  cleanTreeCheck,
+  remoteCheck,
+  remoteReachableCheck,
+  upstreamCheck,
+  shallowCheck,
+];
+
+/** Before a commit: the repository is whole, on a branch, nothing half done, the index free and writable. */
+export const COMMIT_GUARDS: readonly Check[] = [
+  repositoryCheck,
+  objectsCheck,
+  headCheck,
+  operationCheck,
+  indexLockCheck,
+  indexCheck,
+  refsCheck,
+  objectsWritableCheck,
+];
+
+/** Before creating a branch: the same (a detached HEAD being allowed: see RunChecksOptions). */
+export const BRANCH_GUARDS: readonly Check[] = [
+  repositoryCheck,
+  objectsCheck,
+  headCheck,
+  operationCheck,
+  indexLockCheck,
+  indexCheck,
+  refsCheck,
+];
+
+/** Before a push: as for a commit (a rebase may follow), on the expected branch, with the remote configured. */
+export const PUSH_GUARDS: readonly Check[] = [...COMMIT_GUARDS, remoteCheck];
+
+export interface RunChecksOptions {
+  signal?: AbortSignal | undefined;
+  expectedBranch?: string | undefined;
+  /** A detached HEAD passes the head check (createBranch branches from it). */
+  allowDetached?: boolean;
+  /** Guards stop at the first refusal; preflight reports every check. */
+  stopAtFirstRefusal: boolean;
+}
+
+/**
+ * Runs checks in order. After a structural refusal (the repository cannot
+ * be read reliably) the rest are reported as skipped, not run against a
+ * broken repository. A check that fails unexpectedly is a refusal with the
+ * failure classified, never a silent pass; an abort is rethrown.
+ */
+export async function runChecks(
+  session: GitSession,
+  checks: readonly Check[],
+  options: RunChecksOptions,
+): Promise<PreflightFinding[]> {
+  const state: CheckState = {};
+  const context: CheckContext = {
+    session,
+    state,
+    signal: options.signal,
+    expectedBranch: options.expectedBranch,
+    allowDetached: options.allowDetached === true,
+  };
+  const findings: PreflightFinding[] = [];
+  let blockedBy: string | undefined;
+  for (const check of checks) {
+    if (options.signal?.aborted === true) throw options.signal.reason;
+    if (blockedBy !== undefined) {
+      findings.push({
+        check: check.name,
+        status: "skipped",
+        detail: `skipped: the ${blockedBy} check refused`,
+      });
+      continue;
+    }
+    let finding: PreflightFinding;
+    try {
+      finding = await check.run(context);
+    } catch (error) {
+      // Read again: the check may have run long enough to be aborted.
+      if (isAborted(options.signal)) throw options.signal?.reason;
+      finding = {
+        check: check.name,
+        status: "refused",
+        error: session.classify(error),
+        blocking: check.structural,
+      };
+    }
+    findings.push(finding);
+    if (finding.status !== "refused") continue;
+    if (options.stopAtFirstRefusal) break;
+    if (finding.blocking) blockedBy = check.name;
+  }
+  return findings;
+}
+
+/**
+ * Runs `checks` as a guard: throws the first refusal's error, or returns what
+ * was repaired on the way (e.g. a stale index.lock removed), as sentences.
+ */
+export async function guard(
+  session: GitSession,
+  checks: readonly Check[],
+  options: Omit<RunChecksOptions, "stopAtFirstRefusal"> = {},
+): Promise<string[]> {
+  const findings = await runChecks(session, checks, { ...options, stopAtFirstRefusal: true });
+  const repairs: string[] = [];
+  for (const finding of findings) {
+    if (finding.status === "refused") throw finding.error;
+    if (finding.status === "repaired") repairs.push(finding.detail);
+  }
+  return repairs;
+}
+
+function isAborted(signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true;
+}
