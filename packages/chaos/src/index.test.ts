@@ -44,6 +44,7 @@ describe("@workflowmaster/chaos public surface", () => {
       "remoteMovedOn",
       "replayCommand",
       "runGit",
+      "simulatorFetch",
       "staleIndexLock",
       "startGitDaemon",
       "systemClock",

@@ -92,6 +92,7 @@ export {
   listenHttp,
 } from "./github/serve/listen-http.js";
 export { listenInProcess } from "./github/serve/listen-in-process.js";
+export { simulatorFetch } from "./github/serve/simulator-fetch.js";
 export { systemClock } from "./github/serve/system-clock.js";
 export {
   createFaultJournal,
