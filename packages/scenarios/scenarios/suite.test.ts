@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { buildReport } from "../src/report.js";
 import { runSuite } from "../src/runner.js";
 import { defineScenario } from "../src/scenario.js";
+import { DEFAULT_TARGETS } from "../src/targets.js";
 import { runLedgerCase } from "../src/workflows/run-ledger-case.js";
 import { SCENARIOS } from "./index.js";
 
@@ -10,7 +11,7 @@ const SEEDS = [1, 2, 3, 4, 5];
 describe("the scenario suite", () => {
   it("passes every scenario under five seeds with every declared fault fired", async () => {
     const results = await runSuite(SCENARIOS, { seeds: SEEDS, concurrency: 2 });
-    const report = buildReport(SCENARIOS, results, SEEDS);
+    const report = buildReport(SCENARIOS, results, SEEDS, DEFAULT_TARGETS);
     const failures = results
       .filter((result) => !result.ok)
       .map(
@@ -18,7 +19,7 @@ describe("the scenario suite", () => {
           `${result.scenario}#${result.seed}: ${JSON.stringify(result.checks)} ${result.crash ?? ""}`,
       );
     expect(failures).toEqual([]);
-    expect(report.missed).toEqual([]);
+    expect(report.gate.missed).toEqual([]);
     expect(report.metrics.duplicates).toBe(0);
     expect(report.metrics.dataLoss).toBe(0);
   }, 120_000);
@@ -42,9 +43,9 @@ describe("the scenario suite", () => {
       run: (context) => runLedgerCase(context),
     });
     const results = await runSuite([vacuous], { seeds: [1, 2] });
-    const report = buildReport([vacuous], results, [1, 2]);
+    const report = buildReport([vacuous], results, [1, 2], DEFAULT_TARGETS);
     expect(results.every((result) => result.ok)).toBe(true);
     expect(report.scenarios[0]?.vacuous).toEqual(["github:ghost-write"]);
-    expect(report.missed).toEqual(["vacuous:engine/declares-but-never-injects"]);
+    expect(report.gate.missed).toEqual(["vacuous:engine/declares-but-never-injects"]);
   });
 });

@@ -22,6 +22,7 @@ const clean: Observation = {
   errors: [],
   resumes: 0,
   virtualMs: 0,
+  neededPerson: false,
 };
 
 const verdicts = (observation: Observation) =>

@@ -1,62 +1,62 @@
 import { isActionable } from "./checkers.js";
 import type { CaseResult } from "./runner.js";
 import type { Scenario } from "./scenario.js";
+import type { Targets } from "./targets.js";
 
-export interface Targets {
-  /** Share of no-fault cases that complete. */
-  successUnderNoFaults: number;
-  /** Share of transient-fault cases that end as expected. */
-  recoveryFromTransient: number;
-  dataLoss: number;
-  duplicates: number;
-  /** Share of errors shown to a person that carry code, guidance and command. */
-  actionableErrors: number;
+export interface Distribution {
+  count: number;
+  p50: number;
+  p95: number;
+  max: number;
 }
-
-export const DEFAULT_TARGETS: Targets = {
-  successUnderNoFaults: 0.99,
-  recoveryFromTransient: 0.95,
-  dataLoss: 0,
-  duplicates: 0,
-  actionableErrors: 1,
-};
 
 export interface ScenarioSummary {
   name: string;
-  cases: number;
+  tags: string[];
+  runs: number;
   passed: number;
   /** Declared faults that never fired in any seed: the scenario tested nothing. */
   vacuous: string[];
   faultsFired: number;
-  virtualMs: { p50: number; p95: number; max: number };
-  failures: { seed: number; replay: string; why: string }[];
+  virtualMs: Distribution;
+  failures: { seed: number; replay: string; reason: string }[];
 }
 
+export interface Metrics {
+  successUnderNoFaults: number;
+  recoveryFromTransient: number;
+  dataLoss: number;
+  duplicates: number;
+  actionableErrors: number;
+  interventions: number;
+  timeToDetectMs: Distribution;
+  timeToRecoverMs: Distribution;
+  runs: number;
+  failedRuns: number;
+}
+
+/** `report.json`: its JSON Schema is `reports/report.schema.json`. */
 export interface Report {
   schemaVersion: 1;
   seeds: number[];
-  metrics: {
-    successUnderNoFaults: number;
-    recoveryFromTransient: number;
-    dataLoss: number;
-    duplicates: number;
-    actionableErrors: number;
-    cases: number;
-    failedCases: number;
-  };
   targets: Targets;
-  missed: string[];
+  metrics: Metrics;
+  gate: { passed: boolean; missed: string[] };
   scenarios: ScenarioSummary[];
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return 0;
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0;
+export function distribution(values: readonly number[]): Distribution {
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted.length === 0
+      ? 0
+      : (sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? 0);
+  return { count: sorted.length, p50: at(0.5), p95: at(0.95), max: sorted.at(-1) ?? 0 };
 }
 
 const ratio = (part: number, whole: number) => (whole === 0 ? 1 : part / whole);
 
-function why(result: CaseResult): string {
+function reason(result: CaseResult): string {
   if (result.crash !== undefined) return `crashed: ${result.crash.split("\n")[0]}`;
   return result.checks
     .filter((check) => check.verdict === "fail")
@@ -68,20 +68,19 @@ export function buildReport(
   scenarios: readonly Scenario[],
   results: readonly CaseResult[],
   seeds: readonly number[],
-  targets: Targets = DEFAULT_TARGETS,
+  targets: Targets,
 ): Report {
-  const byScenario = (name: string) => results.filter((result) => result.scenario === name);
-  const tagged = (tag: string) =>
-    results.filter((result) =>
-      scenarios.find((scenario) => scenario.name === result.scenario)?.tags.includes(tag),
-    );
-  const failedCheck = (result: CaseResult, name: string) =>
-    result.checks.some((check) => check.name === name && check.verdict === "fail");
+  const tagsOf = (name: string) => scenarios.find((s) => s.name === name)?.tags ?? [];
+  const tagged = (tag: string) => results.filter((r) => tagsOf(r.scenario).includes(tag));
+  const failed = (r: CaseResult, check: string) =>
+    r.checks.some((c) => c.name === check && c.verdict === "fail");
 
   const baseline = tagged("baseline");
   const transient = tagged("transient");
-  const errors = results.flatMap((result) => result.observation?.errors ?? []);
-  const metrics = {
+  const faulted = results.filter((r) => r.faults.length > 0);
+  const errors = results.flatMap((r) => r.observation?.errors ?? []);
+  const observations = results.flatMap((r) => (r.observation === undefined ? [] : [r.observation]));
+  const metrics: Metrics = {
     successUnderNoFaults: ratio(baseline.filter((r) => r.ok).length, baseline.length),
     recoveryFromTransient: ratio(transient.filter((r) => r.ok).length, transient.length),
     dataLoss: results.filter((r) =>
@@ -90,49 +89,70 @@ export function buildReport(
           c.name === "world-matches-state" && c.verdict === "fail" && c.detail?.includes("missing"),
       ),
     ).length,
-    duplicates: results.filter((r) => failedCheck(r, "no-duplicates")).length,
+    duplicates: results.filter((r) => failed(r, "no-duplicates")).length,
     actionableErrors: ratio(errors.filter(isActionable).length, errors.length),
-    cases: results.length,
-    failedCases: results.filter((r) => !r.ok).length,
+    interventions: ratio(
+      faulted.filter((r) => r.observation?.neededPerson === true).length,
+      faulted.length,
+    ),
+    timeToDetectMs: distribution(
+      observations.flatMap((o) => (o.detectMs === undefined ? [] : [o.detectMs])),
+    ),
+    timeToRecoverMs: distribution(
+      transient.flatMap((r) =>
+        r.ok && r.observation?.recoverMs !== undefined ? [r.observation.recoverMs] : [],
+      ),
+    ),
+    runs: results.length,
+    failedRuns: results.filter((r) => !r.ok).length,
   };
 
   const summaries = scenarios.map((scenario): ScenarioSummary => {
-    const cases = byScenario(scenario.name);
-    const fired = cases.flatMap((result) => result.faults);
-    const vacuous = scenario.faults.filter(
-      (declared) => !fired.some((entry) => `${entry.layer}:${entry.fault}` === declared),
-    );
-    const times = cases.map((result) => result.observation?.virtualMs ?? 0).sort((a, b) => a - b);
+    const cases = results.filter((r) => r.scenario === scenario.name);
+    const fired = cases.flatMap((r) => r.faults);
     return {
       name: scenario.name,
-      cases: cases.length,
-      passed: cases.filter((result) => result.ok).length,
-      vacuous,
+      tags: [...scenario.tags],
+      runs: cases.length,
+      passed: cases.filter((r) => r.ok).length,
+      vacuous: scenario.faults.filter(
+        (declared) => !fired.some((entry) => `${entry.layer}:${entry.fault}` === declared),
+      ),
       faultsFired: fired.length,
-      virtualMs: {
-        p50: percentile(times, 0.5),
-        p95: percentile(times, 0.95),
-        max: times.at(-1) ?? 0,
-      },
+      virtualMs: distribution(cases.map((r) => r.observation?.virtualMs ?? 0)),
       failures: cases
-        .filter((result) => !result.ok)
-        .map((result) => ({ seed: result.seed, replay: result.replay, why: why(result) })),
+        .filter((r) => !r.ok)
+        .map((r) => ({ seed: r.seed, replay: r.replay, reason: reason(r) })),
     };
   });
 
   const missed: string[] = [];
-  if (metrics.successUnderNoFaults < targets.successUnderNoFaults)
-    missed.push("successUnderNoFaults");
-  if (metrics.recoveryFromTransient < targets.recoveryFromTransient)
-    missed.push("recoveryFromTransient");
-  if (metrics.dataLoss > targets.dataLoss) missed.push("dataLoss");
-  if (metrics.duplicates > targets.duplicates) missed.push("duplicates");
-  if (metrics.actionableErrors < targets.actionableErrors) missed.push("actionableErrors");
+  const below = (name: keyof Targets, value: number) => {
+    if (value < (targets[name] as number)) missed.push(name);
+  };
+  const above = (name: keyof Targets, value: number) => {
+    if (value > (targets[name] as number)) missed.push(name);
+  };
+  below("successUnderNoFaults", metrics.successUnderNoFaults);
+  below("recoveryFromTransient", metrics.recoveryFromTransient);
+  above("dataLoss", metrics.dataLoss);
+  above("duplicates", metrics.duplicates);
+  below("actionableErrors", metrics.actionableErrors);
+  above("interventions", metrics.interventions);
+  above("timeToDetectMs", metrics.timeToDetectMs.p95);
+  above("timeToRecoverMs", metrics.timeToRecoverMs.p95);
   for (const summary of summaries) {
     if (summary.vacuous.length > 0) missed.push(`vacuous:${summary.name}`);
-    if (summary.passed < summary.cases) missed.push(`failed:${summary.name}`);
+    if (summary.passed < summary.runs) missed.push(`failed:${summary.name}`);
   }
-  return { schemaVersion: 1, seeds: [...seeds], metrics, targets, missed, scenarios: summaries };
+  return {
+    schemaVersion: 1,
+    seeds: [...seeds],
+    targets,
+    metrics,
+    gate: { passed: missed.length === 0, missed },
+    scenarios: summaries,
+  };
 }
 
 const pct = (value: number) => `${(value * 100).toFixed(1)}%`;
@@ -142,6 +162,7 @@ const duration = (ms: number) =>
     : ms >= 60_000
       ? `${(ms / 60_000).toFixed(1)} min`
       : `${(ms / 1000).toFixed(1)} s`;
+const spread = (d: Distribution) => `${duration(d.p50)} / ${duration(d.p95)} / ${duration(d.max)}`;
 
 /** Markdown that fits a pull-request comment or a CI step summary. */
 export function renderMarkdown(report: Report): string {
@@ -151,21 +172,24 @@ export function renderMarkdown(report: Report): string {
   const lines = [
     "# WorkflowMaster reliability report",
     "",
-    `${m.cases} cases (${report.scenarios.length} scenarios × ${report.seeds.length} seeds), ${m.failedCases} failed.`,
+    `${m.runs} runs (${report.scenarios.length} scenarios × ${report.seeds.length} seeds), ${m.failedRuns} failed.`,
     "",
     "| metric | measured | target | |",
     "|---|---|---|---|",
     `| success under no faults | ${pct(m.successUnderNoFaults)} | ≥ ${pct(t.successUnderNoFaults)} | ${mark(m.successUnderNoFaults >= t.successUnderNoFaults)} |`,
     `| recovery from transient faults | ${pct(m.recoveryFromTransient)} | ≥ ${pct(t.recoveryFromTransient)} | ${mark(m.recoveryFromTransient >= t.recoveryFromTransient)} |`,
-    `| cases with data loss | ${m.dataLoss} | ${t.dataLoss} | ${mark(m.dataLoss <= t.dataLoss)} |`,
-    `| cases with duplicates | ${m.duplicates} | ${t.duplicates} | ${mark(m.duplicates <= t.duplicates)} |`,
-    `| actionable errors | ${pct(m.actionableErrors)} | ${pct(t.actionableErrors)} | ${mark(m.actionableErrors >= t.actionableErrors)} |`,
+    `| runs with data loss | ${m.dataLoss} | ≤ ${t.dataLoss} | ${mark(m.dataLoss <= t.dataLoss)} |`,
+    `| runs with duplicates | ${m.duplicates} | ≤ ${t.duplicates} | ${mark(m.duplicates <= t.duplicates)} |`,
+    `| actionable errors | ${pct(m.actionableErrors)} | ≥ ${pct(t.actionableErrors)} | ${mark(m.actionableErrors >= t.actionableErrors)} |`,
+    `| fault runs needing a person | ${pct(m.interventions)} | ≤ ${pct(t.interventions)} | ${mark(m.interventions <= t.interventions)} |`,
+    `| time to detect (p50 / p95 / max) | ${spread(m.timeToDetectMs)} | p95 ≤ ${duration(t.timeToDetectMs)} | ${mark(m.timeToDetectMs.p95 <= t.timeToDetectMs)} |`,
+    `| time to recover (p50 / p95 / max) | ${spread(m.timeToRecoverMs)} | p95 ≤ ${duration(t.timeToRecoverMs)} | ${mark(m.timeToRecoverMs.p95 <= t.timeToRecoverMs)} |`,
     "",
     "| scenario | passed | faults fired | virtual time p50 / p95 / max |",
     "|---|---|---|---|",
     ...report.scenarios.map(
       (s) =>
-        `| ${s.name} | ${s.passed}/${s.cases}${s.vacuous.length > 0 ? ` (vacuous: ${s.vacuous.join(", ")})` : ""} | ${s.faultsFired} | ${duration(s.virtualMs.p50)} / ${duration(s.virtualMs.p95)} / ${duration(s.virtualMs.max)} |`,
+        `| ${s.name} | ${s.passed}/${s.runs}${s.vacuous.length > 0 ? ` (vacuous: ${s.vacuous.join(", ")})` : ""} | ${s.faultsFired} | ${spread(s.virtualMs)} |`,
     ),
   ];
   const failures = report.scenarios.flatMap((s) => s.failures.map((f) => ({ ...f, name: s.name })));
@@ -173,14 +197,14 @@ export function renderMarkdown(report: Report): string {
     lines.push("", "## Failures", "");
     for (const failure of failures) {
       lines.push(
-        `- **${failure.name}** seed ${failure.seed}: ${failure.why}`,
+        `- **${failure.name}** seed ${failure.seed}: ${failure.reason}`,
         `  replay: \`${failure.replay}\``,
       );
     }
   }
   lines.push(
     "",
-    report.missed.length === 0 ? "All targets met." : `Missed: ${report.missed.join(", ")}.`,
+    report.gate.passed ? "All targets met." : `Missed: ${report.gate.missed.join(", ")}.`,
     "",
   );
   return lines.join("\n");

@@ -36,6 +36,12 @@ export interface Observation {
   resumes: number;
   /** Virtual time from start to end. */
   virtualMs: number;
+  /** Virtual time from the first injected fault to the engine's first reaction to it. */
+  detectMs?: number;
+  /** Virtual time from the first injected fault to the run's end state. */
+  recoverMs?: number;
+  /** Whether the run paused on an error only a person can clear (not a transient one). */
+  neededPerson: boolean;
 }
 
 export const Expectation = {

@@ -1,10 +1,14 @@
 #!/usr/bin/env node
-import { mkdir, writeFile } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { SCENARIOS } from "../../scenarios/index.js";
-import { buildReport, renderMarkdown } from "../report.js";
-import { type CaseResult, runCase, runSuite } from "../runner.js";
+import { createProgress } from "../progress.js";
+import { runCase } from "../runner.js";
+import { parseShard, type Shard, selectShard } from "../shard.js";
+import { loadTargets } from "../targets.js";
+import { runInWorkers } from "../worker-pool.js";
+import { readCases, writeReport } from "../write-report.js";
 
 const integer = (name: string, min: number) => (value: string) => {
   const parsed = Number(value);
@@ -43,13 +47,19 @@ program
   .option("--filter <glob>", "only scenarios whose name matches", "*")
   .option("--seeds <n>", "seeds per scenario (1..n)", integer("--seeds", 1), 20)
   .option("--seed <n>", "run only this seed", integer("--seed", 0))
+  .option("--shard <i/n>", "run only shard I of N (for CI matrices)")
+  .option("--workers <n>", "worker processes", integer("--workers", 1), availableParallelism())
+  .option("--config <file>", "targets file", "chaos.config.json")
   .option("--out <dir>", "report directory", "reports/latest")
-  .option("--gate", "exit 1 when a target is missed")
+  .option("--gate", "exit 1 when a target is missed, naming it")
   .action(
     async (options: {
       filter: string;
       seeds: number;
       seed?: number;
+      shard?: string;
+      workers: number;
+      config: string;
       out: string;
       gate?: boolean;
     }) => {
@@ -62,38 +72,65 @@ program
         process.exitCode = 2;
         return;
       }
+      let shard: Shard | undefined;
+      try {
+        shard = options.shard === undefined ? undefined : parseShard(options.shard);
+      } catch (error) {
+        process.stderr.write(`${(error as Error).message}\n`);
+        process.exitCode = 2;
+        return;
+      }
+      const targets = await loadTargets(resolve(options.config));
       const seeds =
         options.seed === undefined
           ? Array.from({ length: options.seeds }, (_, i) => i + 1)
           : [options.seed];
-      const total = scenarios.length * seeds.length;
-      let done = 0;
-      const results = await runSuite(scenarios, {
-        seeds,
-        onCase: (result: CaseResult) => {
-          done += 1;
-          if (!result.ok) {
-            process.stderr.write(
-              `✗ ${result.scenario} seed ${result.seed} — replay: ${result.replay}\n`,
-            );
-          }
-          if (process.stderr.isTTY) process.stderr.write(`\r${done}/${total} cases`);
-        },
-      });
-      if (process.stderr.isTTY) process.stderr.write("\n");
-      const report = buildReport(scenarios, results, seeds);
-      const out = resolve(options.out);
-      await mkdir(out, { recursive: true });
-      await writeFile(
-        join(out, "report.json"),
-        `${JSON.stringify({ ...report, cases: results }, null, 2)}\n`,
+      const cases = selectShard(
+        scenarios.flatMap((scenario) => seeds.map((seed) => ({ scenario: scenario.name, seed }))),
+        shard,
       );
-      const markdown = renderMarkdown(report);
-      await writeFile(join(out, "report.md"), markdown);
-      process.stdout.write(`${markdown}\nReport: ${join(out, "report.md")}\n`);
-      if (options.gate === true && report.missed.length > 0) process.exitCode = 1;
+      const progress = createProgress(cases.length);
+      const started = performance.now();
+      const results = await runInWorkers(cases, {
+        workers: options.workers,
+        onCase: progress.tick,
+      });
+      progress.done();
+      const out = resolve(options.out);
+      const { report, markdown } = await writeReport(out, scenarios, results, seeds, targets);
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      process.stdout.write(
+        `${markdown}\n${results.length} runs in ${seconds} s on ${options.workers} workers. Report: ${join(out, "report.md")}\n`,
+      );
+      if (options.gate === true && !report.gate.passed) {
+        process.stderr.write(`Gate failed: missed ${report.gate.missed.join(", ")}.\n`);
+        for (const summary of report.scenarios) {
+          for (const failure of summary.failures) {
+            process.stderr.write(`  ${summary.name} seed ${failure.seed}: ${failure.replay}\n`);
+          }
+        }
+        process.exitCode = 1;
+      }
     },
   );
+
+program
+  .command("report")
+  .description("Merge the reports of sharded runs into one.")
+  .requiredOption("--merge <dirs...>", "report directories of the shards")
+  .option("--config <file>", "targets file", "chaos.config.json")
+  .option("--out <dir>", "report directory", "reports/latest")
+  .option("--gate", "exit 1 when a target is missed")
+  .action(async (options: { merge: string[]; config: string; out: string; gate?: boolean }) => {
+    const { cases, seeds } = await readCases(options.merge.map((dir) => resolve(dir)));
+    const names = new Set(cases.map((result) => result.scenario));
+    const scenarios = SCENARIOS.filter((scenario) => names.has(scenario.name));
+    const targets = await loadTargets(resolve(options.config));
+    const out = resolve(options.out);
+    const { report, markdown } = await writeReport(out, scenarios, cases, seeds, targets);
+    process.stdout.write(`${markdown}\nMerged ${options.merge.length} reports into ${out}.\n`);
+    if (options.gate === true && !report.gate.passed) process.exitCode = 1;
+  });
 
 program
   .command("replay")

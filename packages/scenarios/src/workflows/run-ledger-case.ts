@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { FaultPoints } from "@workflowmaster/core";
+import type { FaultPoints, WorkflowEvent } from "@workflowmaster/core";
 import {
   createEngine,
   createRetryBudget,
@@ -22,7 +22,7 @@ export interface LedgerCaseOptions {
   retry?: Partial<RetryPolicy>;
   /** After the run ends, roll it back. */
   rollback?: boolean;
-  /** Virtual time a person waits before resuming a paused run. */
+  /** Virtual time before a paused run is resumed (default one minute). */
   pauseWaitMs?: number;
   maxResumes?: number;
 }
@@ -66,6 +66,19 @@ export async function runLedgerCase(
   const runId = `run-${context.seed}`;
   const started = context.clock.now();
   const errors: SeenError[] = [];
+  let neededPerson = false;
+  // The engine's reactions, stamped in virtual time, to measure detection.
+  const reactions: number[] = [];
+  // Waits a server demanded (a rate limit's reset): not the engine's time to spend.
+  const mandatedWaits: { at: number; ms: number }[] = [];
+  const reactionSink = {
+    emit(event: WorkflowEvent) {
+      if (REACTIONS.has(event.type)) reactions.push(context.clock.now());
+      if (event.type === "phase.retrying" && /RATE-LIMITED/.test(event.cause.code)) {
+        mandatedWaits.push({ at: context.clock.now(), ms: event.delayMs });
+      }
+    },
+  };
   let resumes = 0;
   let crashed = false;
 
@@ -81,6 +94,7 @@ export async function runLedgerCase(
         ...(faultPoints === undefined ? {} : { faultPoints }),
       }),
       root,
+      sinks: [reactionSink],
       budget: createRetryBudget({}, context.clock),
     });
   };
@@ -119,10 +133,15 @@ export async function runLedgerCase(
   );
   const maxResumes = options.maxResumes ?? 10;
   while (outcome === undefined || outcome.state === "paused" || outcome.state === "running") {
-    if (outcome?.error !== undefined) errors.push(toSeen(outcome.error));
+    if (outcome?.error !== undefined) {
+      errors.push(toSeen(outcome.error));
+      if (outcome.state === "paused" && outcome.error.kind !== "transient") neededPerson = true;
+    }
     if (resumes >= maxResumes) break;
     resumes += 1;
-    if (outcome?.state === "paused") await context.clock.sleep(options.pauseWaitMs ?? 300_000);
+    // A paused run is resumed the way a supervisor (a cron job running
+    // `workflowmaster resume`) would: after a minute.
+    if (outcome?.state === "paused") await context.clock.sleep(options.pauseWaitMs ?? 60_000);
     outcome = await survive(() => resumeOrStart());
   }
   if (outcome?.error !== undefined && outcome.state !== "paused")
@@ -135,7 +154,20 @@ export async function runLedgerCase(
     state = rolledBack.state;
   }
   const phases = workflow.phases.map((phase) => `${runId}:${phase.name}`);
+  const ended = context.clock.now();
+  const faults = context.journal.entries();
+  const faultAt = faults[0] === undefined ? undefined : Date.parse(faults[0].at);
+  const healedAt = faults.at(-1) === undefined ? undefined : Date.parse(faults.at(-1)?.at ?? "");
+  const reactedAt = reactions.find((at) => faultAt !== undefined && at >= faultAt);
+  // Recovery is measured from when the last fault cleared to the end, less
+  // any wait the server itself demanded after it.
+  const mandated = mandatedWaits
+    .filter((wait) => healedAt !== undefined && wait.at >= healedAt)
+    .reduce((sum, wait) => sum + wait.ms, 0);
   return {
+    neededPerson,
+    ...(healedAt === undefined ? {} : { recoverMs: Math.max(0, ended - healedAt - mandated) }),
+    ...(faultAt === undefined || reactedAt === undefined ? {} : { detectMs: reactedAt - faultAt }),
     state,
     expectedLive: state === "rolled-back" ? [] : phases,
     live: await ledger.live(),
@@ -145,6 +177,17 @@ export async function runLedgerCase(
     virtualMs: context.clock.now() - started,
   };
 }
+
+/** Events that show the engine noticed a fault: a retry, a stop, or a recovery on restart. */
+const REACTIONS = new Set([
+  "phase.retrying",
+  "phase.failed",
+  "phase.reconciled",
+  "run.paused",
+  "run.failed",
+  "run.resumed",
+  "run.recovered",
+]);
 
 async function runExists(root: string, runId: string): Promise<boolean> {
   return (await listRuns({ fs: nodeFileSystem, root })).includes(runId);
