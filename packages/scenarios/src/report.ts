@@ -91,10 +91,11 @@ export function buildReport(
     ).length,
     duplicates: results.filter((r) => failed(r, "no-duplicates")).length,
     actionableErrors: ratio(errors.filter(isActionable).length, errors.length),
-    interventions: ratio(
-      faulted.filter((r) => r.observation?.neededPerson === true).length,
-      faulted.length,
-    ),
+    // No fault, nobody needed: an empty set is 0 here, not 1.
+    interventions:
+      faulted.length === 0
+        ? 0
+        : faulted.filter((r) => r.observation?.neededPerson === true).length / faulted.length,
     timeToDetectMs: distribution(
       observations.flatMap((o) => (o.detectMs === undefined ? [] : [o.detectMs])),
     ),
