@@ -21,6 +21,32 @@ export {
   type SeededFaultPoints,
   type SeededFaultPointsOptions,
 } from "./fault-points/seeded-fault-points.js";
+export {
+  type CrashState,
+  type CrashStateFailure,
+  type CrashStatesOptions,
+  type CrashStatesReport,
+  enumerateCrashStates,
+} from "./fs/crash-states.js";
+export { CrashMode } from "./fs/durability/crash-mode.js";
+export { TornKind, TornPrefixes, type TornWrite } from "./fs/durability/torn-write.js";
+export {
+  type CrashResult,
+  createFaultFileSystem,
+  type FaultFileSystem,
+  type PendingSummary,
+} from "./fs/fault-fs.js";
+export type { FaultFileSystemOptions } from "./fs/fault-fs-options.js";
+export { FsErrno, type FsFault } from "./fs/rules/fs-fault.js";
+export type { FsFaultRule } from "./fs/rules/fs-fault-rule.js";
+export { FsOperation } from "./fs/rules/fs-operation.js";
+export {
+  mountTmpfs,
+  type TmpfsMount,
+  type TmpfsOptions,
+  type TmpfsUnavailable,
+} from "./fs/tmpfs.js";
+export type { Trace, TraceMark, TraceOp } from "./fs/trace/trace-op.js";
 export { conflictingRemoteChange } from "./git/corruptors/conflicting-remote-change.js";
 export { corruptIndex } from "./git/corruptors/corrupt-index.js";
 export { detachedHead } from "./git/corruptors/detached-head.js";
@@ -102,6 +128,70 @@ export {
 } from "./journal/fault-journal.js";
 export { FAULT_LAYERS, FaultLayer } from "./journal/fault-layer.js";
 export type { JsonObject, JsonValue } from "./journal/json-value.js";
+export {
+  containerRuntimeAvailable,
+  NO_CONTAINER_RUNTIME_MESSAGE,
+} from "./net/backend/container-runtime.js";
+export {
+  createNetworkFaults,
+  DEFAULT_TOXIPROXY_IMAGE,
+  type NamedFault,
+  NetworkBackend,
+  type NetworkFaults,
+  type NetworkFaultsOptions,
+} from "./net/backend/network-faults.js";
+export {
+  createToxiproxyClient,
+  isToxiproxyApiError,
+  ToxiproxyApiError,
+  type ToxiproxyClient,
+} from "./net/backend/toxiproxy-client.js";
+export type {
+  ProxyConfig,
+  ProxyInfo,
+  ToxicConfig,
+  ToxicInfo,
+} from "./net/backend/toxiproxy-types.js";
+export { loadToxiproxyConfig } from "./net/config/load-toxiproxy-config.js";
+export { TOXIPROXY_VERSION } from "./net/server/api-routes.js";
+export {
+  startToxiproxyServer,
+  type ToxiproxyServer,
+  type ToxiproxyServerOptions,
+} from "./net/server/toxiproxy-server.js";
+export { TOXIC_TYPES, type ToxicType } from "./net/toxics/toxic-registry.js";
+export { ChaosEnv } from "./process/chaos-env.js";
+export {
+  type CpuHogStats,
+  type CpuHogs,
+  type CpuHogsOptions,
+  startCpuHogs,
+} from "./process/cpu-hogs.js";
+export { type EnvFaultPoints, faultPointsFromEnv } from "./process/fault-points-from-env.js";
+export { KILL_SIGNALS, KillSignal } from "./process/kill-signal.js";
+export {
+  checkLimitSupport,
+  type LimitSupport,
+  type LimitSupportOptions,
+  type LimitSupportReport,
+} from "./process/limit-support.js";
+export type { MemoryCgroupUsage } from "./process/memory-cgroup.js";
+export type { PointKill } from "./process/point-kill.js";
+export {
+  type PointKillPlan,
+  type PointKillRequest,
+  pointKillEnv,
+} from "./process/point-kill-env.js";
+export { LimitName, type LimitOutcome, type ResourceLimits } from "./process/resource-limits.js";
+export {
+  type ChildExit,
+  type ChildHandle,
+  type KillAtPoint,
+  type KillAtTime,
+  type KillObservation,
+  type RunChildOptions,
+  runChild,
+} from "./process/run-child.js";
 export { createSeed, type ReplayRecord, type Seed } from "./seed/create-seed.js";
 export type { Random } from "./seed/random.js";
 export { replayCommand } from "./seed/replay-command.js";

@@ -1,6 +1,7 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildReport, type Report, renderMarkdown } from "./report.js";
+import { renderHtml } from "./report-html.js";
 import type { CaseResult } from "./runner.js";
 import type { Scenario } from "./scenario.js";
 import type { Targets } from "./targets.js";
@@ -8,7 +9,7 @@ import type { Targets } from "./targets.js";
 /** What `report.json` holds: the report and every case, so shards can be merged. */
 export type ReportFile = Report & { cases: CaseResult[] };
 
-/** Builds the report and writes `report.json` and `report.md` into `out`. */
+/** Builds the report and writes `report.json`, `report.md` and `report.html` into `out`. */
 export async function writeReport(
   out: string,
   scenarios: readonly Scenario[],
@@ -22,6 +23,7 @@ export async function writeReport(
   const file: ReportFile = { ...report, cases: [...cases] };
   await writeFile(join(out, "report.json"), `${JSON.stringify(file, null, 2)}\n`);
   await writeFile(join(out, "report.md"), markdown);
+  await writeFile(join(out, "report.html"), renderHtml(report, cases));
   return { report, markdown };
 }
 

@@ -1044,6 +1044,16 @@ const entries = [
     command: "dmesg --level=err,warn | tail -n 20",
   },
   {
+    code: "WFM-FILE-TOO-LARGE",
+    kind: ErrorKind.Environmental,
+    title: "A file reached the size limit",
+    automatic:
+      "Stopped writing; every record acknowledged before the failed write is in the journal, and a torn tail is dropped on recovery.",
+    guidance:
+      "A write failed because the file reached the largest size this process may write ({detail}): the file-size limit (`ulimit -f`) is below what the run needs. Raise it (for example `ulimit -f unlimited`), then resume run {runId}.",
+    command: "ulimit -f",
+  },
+  {
     code: "WFM-FD-EXHAUSTED",
     kind: ErrorKind.Environmental,
     title: "Too many open files",

@@ -72,6 +72,7 @@ const ERRNO_TEXT: Record<string, string> = {
   EPERM: "operation not permitted",
   EROFS: "read-only file system",
   EIO: "i/o error",
+  EFBIG: "file too large",
   EMFILE: "too many open files",
   ENFILE: "file table overflow",
   ENOMEM: "not enough memory",
@@ -1229,6 +1230,15 @@ const errnoCases: Case[] = [
     error: errnoError("EIO", -5, "fsync"),
     code: "WFM-DISK-IO",
     kind: Environmental,
+  },
+  {
+    name: "EFBIG (a write past the file-size limit, ulimit -f)",
+    error: errnoError("EFBIG", -27, "write"),
+    code: "WFM-FILE-TOO-LARGE",
+    kind: Environmental,
+    message: "A file reached the largest size this process may write: EFBIG: file too large, write",
+    guidance: "the largest size this process may write (EFBIG on write)",
+    command: "ulimit -f",
   },
   {
     name: "EMFILE",

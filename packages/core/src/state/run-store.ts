@@ -312,7 +312,7 @@ interface LoadPlan<S> {
 function planLoad<S>(
   runId: string,
   paths: RunPaths,
-  scan: JournalScan & { exists: boolean },
+  scan: JournalScan & { exists: boolean; bytes: Uint8Array },
   snapshots: SnapshotLoad<S>,
 ): LoadPlan<S> {
   const corrupt = (detail: string) =>
@@ -323,7 +323,12 @@ function planLoad<S>(
   const lastSeq = scan.records.at(-1)?.seq ?? 0;
   const found = snapshots.snapshot;
   if (found === undefined) {
-    if (scan.records.length === 0 && scan.break !== undefined && !scan.break.torn) {
+    if (
+      scan.records.length === 0 &&
+      scan.break !== undefined &&
+      !scan.break.torn &&
+      holdsJsonLine(scan.bytes)
+    ) {
       throw corrupt(
         `the journal is invalid from its first line (${scan.break.reason}) and no snapshot is valid`,
       );
@@ -350,6 +355,30 @@ function planLoad<S>(
         ? { afterSeq: lastSeq, snapshotSeq: found.seq }
         : undefined,
   };
+}
+
+/**
+ * Whether any complete line parses as JSON. A journal invalid from its first
+ * line that holds none is a first append a crash tore into garbage (found by
+ * chaos's crash-state enumeration): nothing in it was acknowledged, so it is
+ * dropped (and saved aside) like any torn tail, not refused as damage.
+ */
+function holdsJsonLine(bytes: Uint8Array): boolean {
+  for (let start = 0, end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+    if (parsesAsJson(bytes.subarray(start, end))) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+/** Not UTF-8 or not JSON (false) is what a torn write leaves. */
+function parsesAsJson(line: Uint8Array): boolean {
+  try {
+    JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(line));
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function makeStore<S>(

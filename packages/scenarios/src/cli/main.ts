@@ -205,4 +205,53 @@ program
     },
   );
 
+program
+  .command("toxiproxy")
+  .description(
+    "Serve a Toxiproxy-compatible API (2.12) and its TCP proxies on loopback until SIGTERM/SIGINT.",
+  )
+  .option("--host <host>", "API address to listen on", "127.0.0.1")
+  .option("--port <n>", "API port (0: any free port)", integer("--port", 0), 8474)
+  .option(
+    "--seed <n>",
+    "root seed for toxicity rolls, jitter and slice sizes (default: random, printed)",
+    integer("--seed", 0),
+  )
+  .option("--config <file>", "JSON array of proxies, each with optional toxics, as /populate takes")
+  .action(async (options: { host: string; port: number; seed?: number; config?: string }) => {
+    // Loaded here so the other commands do not pay for the network layer.
+    const chaos = await import("@workflowmaster/chaos");
+    let server: { url: string; seed: number; close(): Promise<void> };
+    try {
+      const config =
+        options.config === undefined ? undefined : await chaos.loadToxiproxyConfig(options.config);
+      server = await chaos.startToxiproxyServer({
+        host: options.host,
+        port: options.port,
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+        ...(config === undefined ? {} : { config }),
+        onWarning: (message, error) =>
+          process.stderr.write(
+            `${message}${error === undefined ? "" : `: ${error instanceof Error ? error.message : String(error)}`}\n`,
+          ),
+      });
+    } catch (error) {
+      process.stderr.write(
+        `Failed to start the Toxiproxy server: ${error instanceof Error ? error.message : String(error)}\n`,
+      );
+      process.exitCode = 2;
+      return;
+    }
+    // Listen for signals before announcing the URL: a caller may signal as soon as it reads it.
+    const stopped = new Promise<string>((resolveSignal) => {
+      process.once("SIGTERM", () => resolveSignal("SIGTERM"));
+      process.once("SIGINT", () => resolveSignal("SIGINT"));
+    });
+    process.stdout.write(`listening on ${server.url}\n`);
+    process.stderr.write(`seed ${server.seed} (replay with --seed ${server.seed})\n`);
+    const signal = await stopped;
+    await server.close();
+    process.stderr.write(`Toxiproxy server stopped (${signal}).\n`);
+  });
+
 await program.parseAsync(process.argv);
