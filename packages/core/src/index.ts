@@ -8,3 +8,4 @@ export * from "./ports/index.js";
 export * from "./resources/index.js";
 export * from "./retry/index.js";
 export * from "./state/index.js";
+export * from "./workflows/index.js";

@@ -9,9 +9,13 @@ import { SCENARIOS } from "./index.js";
 const SEEDS = [1, 2, 3, 4, 5];
 
 describe("the scenario suite", () => {
-  it("passes every scenario under five seeds with every declared fault fired", async () => {
-    const results = await runSuite(SCENARIOS, { seeds: SEEDS, concurrency: 2 });
-    const report = buildReport(SCENARIOS, results, SEEDS, DEFAULT_TARGETS);
+  // The whole suite under 20 seeds is `pnpm test:chaos`, which `pnpm test`
+  // runs after vitest; here the engine-level scenarios, fast, in-process.
+  it("passes every engine scenario under five seeds with every declared fault fired", async () => {
+    const engine = SCENARIOS.filter((scenario) => scenario.name.startsWith("engine/"));
+    expect(engine.length).toBeGreaterThanOrEqual(7);
+    const results = await runSuite(engine, { seeds: SEEDS, concurrency: 2 });
+    const report = buildReport(engine, results, SEEDS, DEFAULT_TARGETS);
     const failures = results
       .filter((result) => !result.ok)
       .map(
@@ -47,5 +51,30 @@ describe("the scenario suite", () => {
     expect(results.every((result) => result.ok)).toBe(true);
     expect(report.scenarios[0]?.vacuous).toEqual(["github:ghost-write"]);
     expect(report.gate.missed).toEqual(["vacuous:engine/declares-but-never-injects"]);
+  });
+
+  it("catches a deliberately broken engine, and the printed replay reproduces the failure exactly", async () => {
+    const broken = defineScenario({
+      name: "engine/ghost-writes-broken-lookup",
+      tags: ["transient"],
+      description: "ghost writes against a build whose effect lookup is disabled",
+      faults: ["github:ghost-write"],
+      expect: "completed",
+      run: (context) => runLedgerCase(context, { faults: { ghostWrite: 0.5 }, brokenLookup: true }),
+    });
+    const results = await runSuite([broken], { seeds: SEEDS });
+    const failed = results.filter((result) => !result.ok);
+    expect(failed.length).toBeGreaterThan(0);
+    const first = failed[0];
+    if (first === undefined) throw new Error("the broken build was not caught");
+    const duplicates = first.checks.find((check) => check.name === "no-duplicates");
+    expect(duplicates?.verdict).toBe("fail");
+    expect(first.replay).toBe(
+      `pnpm exec workflowmaster-chaos replay engine/ghost-writes-broken-lookup --seed ${first.seed}`,
+    );
+    const [again] = await runSuite([broken], { seeds: [first.seed] });
+    expect(again?.ok).toBe(false);
+    expect(again?.checks).toEqual(first.checks);
+    expect(again?.faults).toEqual(first.faults);
   });
 });

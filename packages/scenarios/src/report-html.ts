@@ -355,7 +355,7 @@ function metricRows(report: Report): MetricRow[] {
     },
     {
       key: "interventions",
-      label: "fault runs needing a person",
+      label: "transient-fault runs needing a person",
       measured: pct(m.interventions),
       target: `≤ ${pct(t.interventions)}`,
     },

@@ -28,7 +28,10 @@ export interface Metrics {
   dataLoss: number;
   duplicates: number;
   actionableErrors: number;
+  /** Share of transient-fault runs that needed a person. */
   interventions: number;
+  /** Share of all fault runs that needed a person (information, not gated). */
+  interventionsAllFaults: number;
   timeToDetectMs: Distribution;
   timeToRecoverMs: Distribution;
   runs: number;
@@ -91,8 +94,16 @@ export function buildReport(
     ).length,
     duplicates: results.filter((r) => failed(r, "no-duplicates")).length,
     actionableErrors: ratio(errors.filter(isActionable).length, errors.length),
-    // No fault, nobody needed: an empty set is 0 here, not 1.
+    // Gated on the faults the engine should clear alone (`transient`): a
+    // person needed there is an unnecessary intervention. Disk full, a
+    // revoked token or a merge in progress need a person by design; their
+    // share is reported (`interventionsAllFaults`) but depends only on the
+    // scenario mix, so it is not gated; their errors must be actionable.
     interventions:
+      transient.length === 0
+        ? 0
+        : transient.filter((r) => r.observation?.neededPerson === true).length / transient.length,
+    interventionsAllFaults:
       faulted.length === 0
         ? 0
         : faulted.filter((r) => r.observation?.neededPerson === true).length / faulted.length,
@@ -182,7 +193,8 @@ export function renderMarkdown(report: Report): string {
     `| runs with data loss | ${m.dataLoss} | ≤ ${t.dataLoss} | ${mark(m.dataLoss <= t.dataLoss)} |`,
     `| runs with duplicates | ${m.duplicates} | ≤ ${t.duplicates} | ${mark(m.duplicates <= t.duplicates)} |`,
     `| actionable errors | ${pct(m.actionableErrors)} | ≥ ${pct(t.actionableErrors)} | ${mark(m.actionableErrors >= t.actionableErrors)} |`,
-    `| fault runs needing a person | ${pct(m.interventions)} | ≤ ${pct(t.interventions)} | ${mark(m.interventions <= t.interventions)} |`,
+    `| transient-fault runs needing a person | ${pct(m.interventions)} | ≤ ${pct(t.interventions)} | ${mark(m.interventions <= t.interventions)} |`,
+    `| all fault runs needing a person (by design for disk, auth, git damage; not gated) | ${pct(m.interventionsAllFaults)} | — | |`,
     `| time to detect (p50 / p95 / max) | ${spread(m.timeToDetectMs)} | p95 ≤ ${duration(t.timeToDetectMs)} | ${mark(m.timeToDetectMs.p95 <= t.timeToDetectMs)} |`,
     `| time to recover (p50 / p95 / max) | ${spread(m.timeToRecoverMs)} | p95 ≤ ${duration(t.timeToRecoverMs)} | ${mark(m.timeToRecoverMs.p95 <= t.timeToRecoverMs)} |`,
     "",

@@ -47,6 +47,8 @@ export interface Observation {
 export const Expectation = {
   Completed: "completed",
   RolledBack: "rolled-back",
+  /** Stopped by design on an error only a person can clear, its work kept. */
+  Paused: "paused",
 } as const;
 export type Expectation = (typeof Expectation)[keyof typeof Expectation];
 
@@ -74,7 +76,8 @@ export function defineScenario(scenario: Scenario): Scenario {
     );
   }
   for (const fault of scenario.faults) {
-    if (!/^[a-z]+:[a-z-]+$/.test(fault)) {
+    // Injectors journal some faults by their system name: fs:ENOSPC, process:SIGKILL.
+    if (!/^[a-z]+:[A-Za-z0-9_.-]+$/.test(fault)) {
       throw new TypeError(
         `Invalid scenario ${scenario.name}: fault "${fault}" must be "layer:fault" (e.g. "github:ghost-write").`,
       );

@@ -13,7 +13,7 @@ export const TargetsSchema = z.strictObject({
   duplicates: z.number().int().min(0).default(0),
   /** Share of errors shown to a person that carry code, guidance and command. */
   actionableErrors: z.number().min(0).max(1).default(1),
-  /** Share of fault cases that needed a person (paused on a non-transient error). */
+  /** Share of transient-fault runs that needed a person (paused on a non-transient error). */
   interventions: z.number().min(0).max(1).default(0.1),
   /** p95 of virtual time from the first fault to the engine reacting. */
   timeToDetectMs: z.number().int().min(0).default(30_000),

@@ -83,7 +83,8 @@ export function createRunSession(options: RunSessionOptions): RunSession {
       if (guard.crashed) throw guard.crash;
       // After a failed append or snapshot the journal's tail is the store's
       // to repair at the next open; writing more now could only make it worse.
-      storeFailure = classifyHere(error);
+      // The store names no path for a failed write on a descriptor: give its directory.
+      storeFailure = classifyHere(error, { path: store.dir });
       throw storeFailure;
     }
   };

@@ -265,7 +265,14 @@ async function takeOver(
   const now = await readRunLock(fs, dir);
   if (now.state === "absent" || !sameBytes(now.bytes, judged)) return undefined;
   const holder = newHolder(options, token);
-  await writeFileAtomic({ fs, random, path: join(dir, LOCK_FILE), data: lockBytes(holder) });
+  try {
+    await writeFileAtomic({ fs, random, path: join(dir, LOCK_FILE), data: lockBytes(holder) });
+  } catch (error) {
+    // A racing process took the lock first and its start-up recovery removed
+    // stray temp files, ours among them: the lock changed meanwhile, look again.
+    if (hasErrno(error, "ENOENT")) return undefined;
+    throw error;
+  }
   return confirm(options, holder);
 }
 

@@ -19,6 +19,11 @@ export function ledgerWorkflow(options: {
   world: FaultyWorld;
   phases?: readonly string[];
   retry?: Partial<RetryPolicy>;
+  /**
+   * Test-only: `false` builds the workflow with its lookup disabled (reconcile
+   * never finds the effect), the defect the suite must catch as duplicates.
+   */
+  lookup?: boolean;
 }): Workflow<{ title: string }> {
   const { ledger, world } = options;
   const names = options.phases ?? ["issue", "branch", "commit", "push", "pull-request"];
@@ -31,6 +36,7 @@ export function ledgerWorkflow(options: {
       return { key: ctx.idempotencyKey };
     },
     async reconcile(ctx) {
+      if (options.lookup === false) return { found: false };
       return (await ledger.has(ctx.idempotencyKey))
         ? { found: true, value: { key: ctx.idempotencyKey } }
         : { found: false };

@@ -20,6 +20,8 @@ export interface LedgerCaseOptions {
   /** Fault points for the first process only (a crash kills it; restarts run clean). */
   faultPoints?: FaultPoints;
   retry?: Partial<RetryPolicy>;
+  /** Test-only: a build with the effect lookup disabled (see `ledgerWorkflow`). */
+  brokenLookup?: boolean;
   /** After the run ends, roll it back. */
   rollback?: boolean;
   /** Virtual time before a paused run is resumed (default one minute). */
@@ -61,6 +63,7 @@ export async function runLedgerCase(
     ledger,
     world,
     ...(options.retry === undefined ? {} : { retry: options.retry }),
+    ...(options.brokenLookup === true ? { lookup: false } : {}),
   });
   const root = join(context.workDir, ".workflowmaster");
   const runId = `run-${context.seed}`;

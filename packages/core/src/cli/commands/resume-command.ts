@@ -1,0 +1,104 @@
+import type { RunSnapshot } from "../../engine/index.js";
+import { wfmError } from "../../errors/index.js";
+import { createTokenRedactor } from "../../github/index.js";
+import { DEV_WORKFLOW, type DevRunInput, parseDevRunInput } from "../../workflows/index.js";
+import { type CliIo, redactedIo } from "../cli-io.js";
+import { openDevSession } from "../dev-session.js";
+import { createProgressReporter } from "../progress-reporter.js";
+import { statusJson } from "../status-view.js";
+import {
+  depthOf,
+  faultPointsFor,
+  githubApiUrl,
+  interruption,
+  readingEngine,
+  repositoryFor,
+  runIdArgument,
+  tokenFor,
+} from "./command-context.js";
+import { reportOutcome } from "./run-outcome.js";
+
+export interface ResumeCommandOptions {
+  runId: string;
+  cwd?: string;
+  json: boolean;
+  chaosFaultPoint?: string;
+}
+
+/**
+ * The input a development run was started with, from its journal: what
+ * `resume` and `rollback` rebuild the same workflow from.
+ */
+export function devInputOf(snapshot: RunSnapshot): DevRunInput {
+  if (snapshot.workflow !== DEV_WORKFLOW) {
+    throw wfmError("WFM-RUN-WORKFLOW-MISMATCH", {
+      message: `Run ${snapshot.runId} was started by workflow \`${snapshot.workflow}\`, not \`${DEV_WORKFLOW}\`.`,
+      context: { runId: snapshot.runId, detail: `workflow \`${snapshot.workflow}\`` },
+    });
+  }
+  try {
+    return parseDevRunInput(snapshot.input);
+  } catch (error) {
+    throw wfmError("WFM-RUN-WORKFLOW-MISMATCH", {
+      message: `Run ${snapshot.runId}'s journaled input is not what this version reads: ${(error as Error).message}`,
+      context: { runId: snapshot.runId, detail: "an input this version does not read" },
+      cause: error,
+    });
+  }
+}
+
+/**
+ * `workflowmaster resume RUN_ID`: rebuilds the workflow from the run's
+ * journaled input and continues it; the engine reconciles any phase caught
+ * between intent and result before redoing anything. A completed run is
+ * reported as such (exit 0); other finished runs cannot be resumed (exit 2).
+ */
+export async function resumeCommand(io: CliIo, options: ResumeCommandOptions): Promise<number> {
+  const depth = depthOf(io);
+  const repoDir = await repositoryFor(io, options.cwd, "resume");
+  const runId = runIdArgument(options.runId);
+  const snapshot = await readingEngine(io, repoDir).status(runId);
+  const input = devInputOf(snapshot);
+  if (snapshot.state === "completed") {
+    if (options.json) {
+      io.stdout.write(`${JSON.stringify(statusJson(snapshot))}\n`);
+    } else {
+      io.stdout.write(`Run ${runId} already completed; there is nothing to resume.\n`);
+    }
+    return 0;
+  }
+  const baseUrl = githubApiUrl(io, "resume");
+  const { token } = await tokenFor(io, repoDir, { repo: input.repo, runId });
+  const out = redactedIo(io, createTokenRedactor(token));
+  const faultPoints = faultPointsFor(out, options.chaosFaultPoint, "resume");
+  const progress = createProgressReporter({
+    stream: out.stderr,
+    clock: out.ports.clock,
+    interactive: out.stderr.isTTY,
+  });
+  const session = openDevSession({
+    io: out,
+    repoDir,
+    runId,
+    input,
+    token,
+    baseUrl,
+    faultPoints,
+    progress,
+    depth,
+  });
+  const interrupt = interruption(out, (signal) =>
+    progress.note(`${signal}: stopping at the next safe point (press again to stop at once)`),
+  );
+  try {
+    const outcome = await session.engine.resume(session.workflow, runId, {
+      signal: interrupt.signal,
+    });
+    progress.stop();
+    return await reportOutcome(out, outcome, { json: options.json, repoDir });
+  } finally {
+    interrupt.dispose();
+    progress.stop();
+    await session.close();
+  }
+}
