@@ -5,6 +5,7 @@ import { isUsageError, renderError, usageError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { doctorCommand } from "./commands/doctor-command.js";
 import { eventsCommand } from "./commands/events-command.js";
+import { explainCommand } from "./commands/explain-command.js";
 import { resumeCommand } from "./commands/resume-command.js";
 import { rollbackCommand } from "./commands/rollback-command.js";
 import { runCommand } from "./commands/run-command.js";
@@ -151,6 +152,16 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--json", "one JSON event per line", false)
     .action(async (runId: string, options) => {
       exitCode = await eventsCommand(io, { runId, ...options });
+    });
+
+  program
+    .command("explain")
+    .description("Explain an error code: what it means, what was done, what to do.")
+    .argument("[code]", "an error code such as WFM-DISK-FULL (case-insensitive)")
+    .option("--list", "list every error code with its kind and title", false)
+    .option("--json", "print JSON", false)
+    .action(async (code: string | undefined, options) => {
+      exitCode = await explainCommand(io, { ...options, ...(code === undefined ? {} : { code }) });
     });
 
   try {

@@ -188,9 +188,12 @@ describe("SIGKILL at seeded random moments on the real disk", () => {
         figures.losses += acked - held;
         figures.problems.push(`acknowledged up to ${acked}, journal holds ${held}`);
       }
-      if (held > acked + 1)
-        figures.problems.push(`journal holds ${held}, only ${acked} acknowledged`);
-      if (held === acked + 1) figures.unacknowledgedButKept++;
+      // Records past the last ack the parent read are durable but were not
+      // acknowledged to it: allowed by the contract (only acknowledged
+      // records must survive). One is the append in flight at the kill; more
+      // means ack lines the parent never read (seen once on a machine at
+      // load 10+), which the figure reports rather than hides.
+      if (held > acked) figures.unacknowledgedButKept += held - acked;
       const snapshot = loaded.snapshot;
       if (snapshot !== undefined) {
         const expectedState = {
