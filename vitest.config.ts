@@ -6,6 +6,6 @@ export default defineConfig({
   resolve: { conditions: ["@workflowmaster/source"] },
   ssr: { resolve: { conditions: ["@workflowmaster/source"] } },
   test: {
-    projects: ["packages/*"],
+    projects: ["packages/*", "benchmarks"],
   },
 });
