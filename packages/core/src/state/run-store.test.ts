@@ -187,7 +187,11 @@ describe("abandon: the store of a process that died", () => {
       storeOptions(root, "r1", { spawner: fakeSpawner(999_001, (pid) => pid === 999_001) }),
     );
     expect(loaded.records.map((record) => record.type)).toEqual(["intent"]);
-    expect(loaded.recovery.lockTakeover).toBeDefined();
+    expect(loaded.recovery.lockTakeover).toMatchObject({
+      reason: "dead",
+      previous: { pid: 4242, token: 1 },
+      token: 2,
+    });
     await next.close();
   });
 });
