@@ -3,6 +3,7 @@ import { ExitCode } from "../engine/index.js";
 import { ErrorKind, isWorkflowMasterError, type WorkflowMasterError } from "../errors/index.js";
 import { isUsageError, renderError, usageError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
+import { alertsCommand } from "./commands/alerts-command.js";
 import { doctorCommand } from "./commands/doctor-command.js";
 import { eventsCommand } from "./commands/events-command.js";
 import { explainCommand } from "./commands/explain-command.js";
@@ -152,6 +153,19 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--json", "one JSON event per line", false)
     .action(async (runId: string, options) => {
       exitCode = await eventsCommand(io, { runId, ...options });
+    });
+
+  program
+    .command("alerts")
+    .description(
+      "List the active alerts of a run (default: every run), or acknowledge one with --ack.",
+    )
+    .argument("[run-id]")
+    .option("--ack <code>", "acknowledge this alert code of RUN_ID, so it no longer lists")
+    .option("--cwd <dir>", "the repository (default: the current directory)")
+    .option("--json", "print [{ runId, level, code, message }]", false)
+    .action(async (runId: string | undefined, options) => {
+      exitCode = await alertsCommand(io, { ...options, ...(runId === undefined ? {} : { runId }) });
     });
 
   program

@@ -67,6 +67,12 @@ export type WorkflowEvent =
       level: "info" | "warning" | "critical";
       code: string;
       message: string;
+    }
+  | {
+      /** A person acknowledged the alert `code` of this run: it no longer lists as active. */
+      type: "alert.acknowledged";
+      runId: string;
+      code: string;
     };
 
 export type WorkflowEventType = WorkflowEvent["type"];

@@ -41,4 +41,8 @@ export { computeHealth, type Health, nearestRank, type PhaseDurationStats } from
 export { type AlertSink, formatAlert } from "./sinks/alert-sink.js";
 export { consoleSink } from "./sinks/console-sink.js";
 export { eventLogSink } from "./sinks/event-log-sink.js";
+export {
+  type IssueCommentSinkOptions,
+  issueCommentSink,
+} from "./sinks/issue-comment-sink.js";
 export { type WebhookSinkOptions, webhookSink } from "./sinks/webhook-sink.js";
