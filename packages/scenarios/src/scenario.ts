@@ -20,6 +20,21 @@ export interface SeenError {
   command?: string;
 }
 
+/** The part of an error a person saw, as the checkers judge it. */
+export function seenError(error: {
+  code: string;
+  message: string;
+  guidance: string;
+  command?: string | undefined;
+}): SeenError {
+  return {
+    code: error.code,
+    message: error.message,
+    guidance: error.guidance,
+    ...(error.command === undefined ? {} : { command: error.command }),
+  };
+}
+
 /** What a case observed; the checkers judge it. */
 export interface Observation {
   /** The run's final state. */

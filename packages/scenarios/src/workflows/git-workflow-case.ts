@@ -26,7 +26,8 @@ import {
   type WorkflowEvent,
 } from "@workflowmaster/core";
 import { processLives } from "@workflowmaster/core/testing";
-import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { type Observation, type ScenarioContext, type SeenError, seenError } from "../scenario.js";
+import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import {
   type GitNetworkPlan,
   type RunningGitRemote,
@@ -63,29 +64,6 @@ export interface GitCaseOptions {
 
 /** Retries in virtual time: a few more attempts than the default, so seeded resets rarely exhaust them. */
 const GIT_RETRY: Partial<RetryPolicy> = { maxAttempts: 8 };
-
-const toSeen = (error: {
-  code: string;
-  message: string;
-  guidance: string;
-  command?: string | undefined;
-}): SeenError => ({
-  code: error.code,
-  message: error.message,
-  guidance: error.guidance,
-  ...(error.command === undefined ? {} : { command: error.command }),
-});
-
-/** Events that show the engine noticed a fault. */
-const REACTIONS = new Set([
-  "phase.retrying",
-  "phase.failed",
-  "phase.reconciled",
-  "run.paused",
-  "run.failed",
-  "run.resumed",
-  "run.recovered",
-]);
 
 /**
  * Runs the git workflow over a real temporary repository with a bare
@@ -173,7 +151,7 @@ async function drive(
 
   const sink = {
     emit(event: WorkflowEvent) {
-      if (REACTIONS.has(event.type)) reactions.push(context.clock.now());
+      if (ENGINE_REACTIONS.has(event.type)) reactions.push(context.clock.now());
     },
   };
   const lives = processLives();
@@ -204,7 +182,7 @@ async function drive(
   while (outcome.state === "paused" && resumes < maxResumes) {
     const error = outcome.error;
     if (error === undefined) break;
-    const seen = toSeen(error);
+    const seen = seenError(error);
     errors.push(seen);
     if (error.kind !== "transient") {
       neededPerson = true;
@@ -217,7 +195,8 @@ async function drive(
     resumes += 1;
     outcome = await resumeOrStart(engine, workflow, root, runId, title);
   }
-  if (outcome.error !== undefined && outcome.state !== "paused") errors.push(toSeen(outcome.error));
+  if (outcome.error !== undefined && outcome.state !== "paused")
+    errors.push(seenError(outcome.error));
 
   const ended = context.clock.now();
   const faults = context.journal.entries();

@@ -24,7 +24,8 @@ import {
   withMarker,
 } from "@workflowmaster/core";
 import { processLives } from "@workflowmaster/core/testing";
-import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { type Observation, type ScenarioContext, type SeenError, seenError } from "../scenario.js";
+import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { COMMENT_KEY, type GithubWorkflowInput, githubWorkflow } from "./github-workflow.js";
 
 const REPO: RepoRef = { owner: "octo", repo: "app" };
@@ -62,13 +63,6 @@ export interface GithubCaseOptions {
    */
   verify?: (sim: GithubSimulator) => void;
 }
-
-const toSeen = (error: WorkflowMasterError): SeenError => ({
-  code: error.code,
-  message: error.message,
-  guidance: error.guidance,
-  ...(error.command === undefined ? {} : { command: error.command }),
-});
 
 /**
  * Runs the GitHub workflow (label → issue → branch → pull request →
@@ -122,7 +116,7 @@ export async function runGithubCase(
   const sink = {
     emit(event: WorkflowEvent) {
       events.add(event.type);
-      if (REACTIONS.has(event.type)) reactions.push(context.clock.now());
+      if (ENGINE_REACTIONS.has(event.type)) reactions.push(context.clock.now());
       if (event.type === "rate-limit.waiting") {
         mandatedWaits.push({ at: context.clock.now(), ms: event.delayMs });
       }
@@ -201,7 +195,7 @@ export async function runGithubCase(
   const maxResumes = options.maxResumes ?? 10;
   while (outcome === undefined || outcome.state === "paused" || outcome.state === "running") {
     if (outcome?.error !== undefined) {
-      errors.push(toSeen(outcome.error));
+      errors.push(seenError(outcome.error));
       if (outcome.state === "paused" && outcome.error.kind !== "transient") {
         neededPerson = true;
         options.person?.(outcome.error, controls);
@@ -214,7 +208,7 @@ export async function runGithubCase(
     outcome = await survive(() => resumeOrStart());
   }
   if (outcome?.error !== undefined && outcome.state !== "paused")
-    errors.push(toSeen(outcome.error));
+    errors.push(seenError(outcome.error));
 
   let state = outcome?.state ?? (crashed ? "crashed" : "unknown");
   let acknowledged: string[] = (outcome?.snapshot.phases ?? [])
@@ -223,7 +217,7 @@ export async function runGithubCase(
   if (options.rollback === true) {
     const { engine, workflow } = processFor(undefined);
     const rolledBack = await engine.rollback(workflow, runId);
-    if (rolledBack.error !== undefined) errors.push(toSeen(rolledBack.error));
+    if (rolledBack.error !== undefined) errors.push(seenError(rolledBack.error));
     state = rolledBack.state;
     acknowledged = [];
   }
@@ -334,18 +328,6 @@ async function observeWorld(
   count("comment", comments, openComments);
   return { live, applications };
 }
-
-/** Events that show the engine or the adapter noticed a fault. */
-const REACTIONS = new Set([
-  "rate-limit.waiting",
-  "phase.retrying",
-  "phase.failed",
-  "phase.reconciled",
-  "run.paused",
-  "run.failed",
-  "run.resumed",
-  "run.recovered",
-]);
 
 async function runExists(root: string, runId: string): Promise<boolean> {
   return (await listRuns({ fs: nodeFileSystem, root })).includes(runId);

@@ -11,8 +11,9 @@ import {
   type RunOutcome,
 } from "@workflowmaster/core";
 import { createLedger, processLives } from "@workflowmaster/core/testing";
-import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { type Observation, type ScenarioContext, type SeenError, seenError } from "../scenario.js";
 import { createFaultyWorld, type WorldFaults } from "../world/faulty-world.js";
+import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
 
 export interface LedgerCaseOptions {
@@ -28,18 +29,6 @@ export interface LedgerCaseOptions {
   pauseWaitMs?: number;
   maxResumes?: number;
 }
-
-const toSeen = (error: {
-  code: string;
-  message: string;
-  guidance: string;
-  command?: string | undefined;
-}): SeenError => ({
-  code: error.code,
-  message: error.message,
-  guidance: error.guidance,
-  ...(error.command === undefined ? {} : { command: error.command }),
-});
 
 /**
  * Runs the ledger workflow to the end the way an operator would: start it;
@@ -76,7 +65,7 @@ export async function runLedgerCase(
   const mandatedWaits: { at: number; ms: number }[] = [];
   const reactionSink = {
     emit(event: WorkflowEvent) {
-      if (REACTIONS.has(event.type)) reactions.push(context.clock.now());
+      if (ENGINE_REACTIONS.has(event.type)) reactions.push(context.clock.now());
       if (event.type === "phase.retrying" && /RATE-LIMITED/.test(event.cause.code)) {
         mandatedWaits.push({ at: context.clock.now(), ms: event.delayMs });
       }
@@ -137,7 +126,7 @@ export async function runLedgerCase(
   const maxResumes = options.maxResumes ?? 10;
   while (outcome === undefined || outcome.state === "paused" || outcome.state === "running") {
     if (outcome?.error !== undefined) {
-      errors.push(toSeen(outcome.error));
+      errors.push(seenError(outcome.error));
       if (outcome.state === "paused" && outcome.error.kind !== "transient") neededPerson = true;
     }
     if (resumes >= maxResumes) break;
@@ -148,12 +137,12 @@ export async function runLedgerCase(
     outcome = await survive(() => resumeOrStart());
   }
   if (outcome?.error !== undefined && outcome.state !== "paused")
-    errors.push(toSeen(outcome.error));
+    errors.push(seenError(outcome.error));
 
   let state = outcome?.state ?? (crashed ? "crashed" : "unknown");
   if (options.rollback === true) {
     const rolledBack = await engineFor(undefined).rollback(workflow, runId);
-    if (rolledBack.error !== undefined) errors.push(toSeen(rolledBack.error));
+    if (rolledBack.error !== undefined) errors.push(seenError(rolledBack.error));
     state = rolledBack.state;
   }
   const phases = workflow.phases.map((phase) => `${runId}:${phase.name}`);
@@ -180,17 +169,6 @@ export async function runLedgerCase(
     virtualMs: context.clock.now() - started,
   };
 }
-
-/** Events that show the engine noticed a fault: a retry, a stop, or a recovery on restart. */
-const REACTIONS = new Set([
-  "phase.retrying",
-  "phase.failed",
-  "phase.reconciled",
-  "run.paused",
-  "run.failed",
-  "run.resumed",
-  "run.recovered",
-]);
 
 async function runExists(root: string, runId: string): Promise<boolean> {
   return (await listRuns({ fs: nodeFileSystem, root })).includes(runId);

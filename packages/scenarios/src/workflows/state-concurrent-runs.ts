@@ -16,9 +16,10 @@ import {
 } from "@workflowmaster/core";
 import { createLedger } from "@workflowmaster/core/testing";
 import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { seenError } from "../scenario.js";
 import { createFaultyWorld } from "../world/faulty-world.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
-import { isCrash, MEMORY_ROOT, toSeen } from "./state-ledger-case.js";
+import { isCrash, MEMORY_ROOT } from "./state-ledger-case.js";
 
 /** Live processes on one host: each pid is alive until `die(pid)`. */
 function liveProcesses() {
@@ -127,11 +128,11 @@ export async function runTwoProcessesOneRun(context: ScenarioContext): Promise<O
   const resume = async (): Promise<RunOutcome | "refused"> => {
     try {
       const outcome = await engineFor(processes.spawn()).resume(workflow, runId);
-      if (outcome.error !== undefined) errors.push(toSeen(outcome.error));
+      if (outcome.error !== undefined) errors.push(seenError(outcome.error));
       return outcome.error !== undefined && REFUSALS.has(outcome.error.code) ? "refused" : outcome;
     } catch (error) {
       if (isWorkflowMasterError(error) && REFUSALS.has(error.code)) {
-        errors.push(toSeen(error));
+        errors.push(seenError(error));
         return "refused";
       }
       throw error;
@@ -178,7 +179,7 @@ export async function runTwoRunsOneRepository(context: ScenarioContext): Promise
     ),
   );
   const errors = outcomes.flatMap((outcome) =>
-    outcome.error === undefined ? [] : [toSeen(outcome.error)],
+    outcome.error === undefined ? [] : [seenError(outcome.error)],
   );
   const states = [...new Set(outcomes.map((outcome) => outcome.state))];
   return {

@@ -14,8 +14,9 @@ import {
   type RunOutcome,
 } from "@workflowmaster/core";
 import { createLedger, type Ledger, processLives } from "@workflowmaster/core/testing";
-import type { Observation, ScenarioContext, SeenError } from "../scenario.js";
+import { type Observation, type ScenarioContext, type SeenError, seenError } from "../scenario.js";
 import { createFaultyWorld } from "../world/faulty-world.js";
+import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
 
 /** Where the run store lives when it is on an in-memory fault filesystem. */
@@ -54,29 +55,6 @@ export interface StateCaseOptions {
   ledger?: Ledger;
 }
 
-export const toSeen = (error: {
-  code: string;
-  message: string;
-  guidance: string;
-  command?: string | undefined;
-}): SeenError => ({
-  code: error.code,
-  message: error.message,
-  guidance: error.guidance,
-  ...(error.command === undefined ? {} : { command: error.command }),
-});
-
-/** Events that show the engine noticed a fault: a retry, a stop, or a recovery on restart. */
-const REACTIONS = new Set([
-  "phase.retrying",
-  "phase.failed",
-  "phase.reconciled",
-  "run.paused",
-  "run.failed",
-  "run.resumed",
-  "run.recovered",
-]);
-
 /**
  * The ledger workflow with its run store on an injected filesystem (a fault
  * filesystem, usually), driven the way an operator would: start; after a
@@ -104,7 +82,7 @@ export async function runStateCase(
   const reactions: number[] = [];
   const reactionSink = {
     emit(event: WorkflowEvent) {
-      if (REACTIONS.has(event.type)) reactions.push(context.clock.now());
+      if (ENGINE_REACTIONS.has(event.type)) reactions.push(context.clock.now());
       options.onEvent?.(event);
     },
   };
@@ -176,7 +154,7 @@ export async function runStateCase(
       }
       // The run stopping with this error is the engine's reaction to the fault.
       reactions.push(context.clock.now());
-      const seen = toSeen(error);
+      const seen = seenError(error);
       errors.push(seen);
       if (error.kind !== "transient") neededPerson = true;
       await context.clock.sleep(60_000);
@@ -184,9 +162,9 @@ export async function runStateCase(
     }
     life = await live(() => resumeOrStart());
   }
-  if ("refused" in life) errors.push(toSeen(life.refused));
+  if ("refused" in life) errors.push(seenError(life.refused));
   else if ("outcome" in life && life.outcome.error !== undefined && finished(life)) {
-    errors.push(toSeen(life.outcome.error));
+    errors.push(seenError(life.outcome.error));
   }
 
   const state = "outcome" in life ? life.outcome.state : "crashed" in life ? "crashed" : "refused";
