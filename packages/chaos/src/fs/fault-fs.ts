@@ -336,6 +336,8 @@ export function createFaultFileSystem(options: FaultFileSystemOptions): FaultFil
       const result: FileStat = {
         size: stat.size,
         mtimeMs: (ino === undefined ? undefined : mtimes.get(ino)) ?? stat.mtimeMs,
+        // The filesystem's own ids are never reused, unlike a disk's inode numbers.
+        ino: ino ?? stat.ino,
         isDirectory: () => directory,
         isFile: () => file,
       };

@@ -67,6 +67,8 @@ async function dryRun(): Promise<LabelledHit[]> {
   const engine = createEngine({
     ports: testPorts({ faultPoints }),
     root: tmp.root,
+    // A snapshot after every phase: every fault point in every phase's turn.
+    snapshotEvery: 1,
     // The resource check runs first in each phase's turn; a checkpoint ends it.
     resourceCheck: async (phase) => {
       turn = phase;
@@ -200,8 +202,9 @@ describe("the fault points an interrupted run can stop at", () => {
       FaultPoint.PhaseIntentRecorded,
       FaultPoint.PhaseEffectApplied,
       FaultPoint.JournalWritten,
-      FaultPoint.JournalSynced,
+      // The result's fsync is deferred: the snapshot flushes it first.
       FaultPoint.PhaseResultRecorded,
+      FaultPoint.JournalSynced,
       FaultPoint.SnapshotTempSynced,
       FaultPoint.SnapshotRenamed,
       FaultPoint.SnapshotDirectorySynced,
@@ -248,6 +251,7 @@ describe("exactly once under an in-process crash at every hit", () => {
             ...(faultPoints === undefined ? {} : { faultPoints }),
           }),
           root: tmp.root,
+          snapshotEvery: 1,
         });
       const crash = crashAtHit(hit.n);
       const workflow = ledgerWorkflow(tmp.ledger);
@@ -352,7 +356,7 @@ describe("exactly once under a real SIGKILL", () => {
       totals.interruptions += 1;
       // The restart: this process, whose pid differs from the dead holder's.
       const recovered = await recover(
-        () => createEngine({ ports: nodePorts(), root: tmp.root }),
+        () => createEngine({ ports: nodePorts(), root: tmp.root, snapshotEvery: 1 }),
         tmp.ledger,
       );
       totals.restarts += recovered.restarts;

@@ -159,7 +159,14 @@ export async function runPhase<I>(
   const interrupted = () => options.signal?.aborted === true;
 
   const complete = async (value: unknown, reconciled: boolean): Promise<PhaseStep> => {
-    await session.journal(RecordType.PhaseResult, { phase: name, value, reconciled });
+    // Deferred: the next durable record (the next phase's intent, the run's
+    // end, a snapshot or closing the store) fsyncs it before any other
+    // effect, and a crash that loses it costs one look-up, never a redo.
+    await session.journal(
+      RecordType.PhaseResult,
+      { phase: name, value, reconciled },
+      { durable: false },
+    );
     await session.hit(FaultPoint.PhaseResultRecorded, name);
     await session.emit({
       type: "phase.completed",

@@ -2,7 +2,7 @@ import type { ErrorContext, WorkflowMasterError } from "../errors/index.js";
 import { classify } from "../errors/index.js";
 import type { ErrorSummary, EventSink, WorkflowEvent } from "../monitor/events.js";
 import type { FaultPoint, Ports } from "../ports/index.js";
-import type { RunStore } from "../state/run-store-types.js";
+import type { AppendOptions, RunStore } from "../state/run-store-types.js";
 import type { CrashGuard } from "./crash-guard.js";
 import type { RecordData, RecordType, RunSnapshot } from "./run-state.js";
 import { reduce } from "./run-state.js";
@@ -26,8 +26,12 @@ export interface RunSession {
   readonly halted: boolean;
   /** Sink and lock-release failures: surfaced on the outcome, never dropped. */
   readonly warnings: WorkflowMasterError[];
-  /** Appends, fsyncs and folds one record. */
-  journal<T extends RecordType>(type: T, data: RecordData<T>): Promise<void>;
+  /** Appends, fsyncs (unless deferred, see `AppendOptions`) and folds one record. */
+  journal<T extends RecordType>(
+    type: T,
+    data: RecordData<T>,
+    options?: AppendOptions,
+  ): Promise<void>;
   emit(event: WorkflowEvent): Promise<void>;
   hit(point: FaultPoint, phase?: string): Promise<void>;
   /** Snapshots at a phase boundary once `snapshotEvery` records have accumulated. */
@@ -110,8 +114,8 @@ export function createRunSession(options: RunSessionOptions): RunSession {
       return guard.crashed || storeFailure !== undefined;
     },
     warnings,
-    async journal(type, data) {
-      const record = await guarded(() => store.append(type, data));
+    async journal(type, data, appendOptions) {
+      const record = await guarded(() => store.append(type, data, appendOptions));
       state = reduce(state, record);
       sinceSnapshot += 1;
     },

@@ -18,6 +18,8 @@ export interface FileHandle {
 export interface FileStat {
   size: number;
   mtimeMs: number;
+  /** Identity of the file at the path: a rename over it or a re-created file changes it. */
+  ino: number;
   isDirectory(): boolean;
   isFile(): boolean;
 }

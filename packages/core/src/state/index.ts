@@ -45,6 +45,7 @@ export {
   type RunStoreOptions,
 } from "./run-store-options.js";
 export type {
+  AppendOptions,
   JournalRecord,
   LoadedRun,
   LockTakeover,

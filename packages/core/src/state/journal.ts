@@ -176,6 +176,13 @@ export interface JournalAppend {
   data: unknown;
   /** Only for the store's rebase record; otherwise the next seq. */
   seq?: number;
+  /**
+   * Default true: fsync before resolving (acknowledged). False: write the
+   * line and resolve; it becomes durable with the next durable append,
+   * `flush` or `close`, and a crash before then may lose it (and only it and
+   * later deferred records — never an earlier acknowledged one).
+   */
+  durable?: boolean;
 }
 
 export interface JournalWriter {
@@ -189,7 +196,12 @@ export interface JournalWriter {
    * too, the next append retries it first.
    */
   append<T>(input: JournalAppend): Promise<JournalRecord<T>>;
+  /** Makes every deferred record durable (one fsync); nothing to do without any. */
+  flush(): Promise<void>;
+  /** Flushes, then closes the file. */
   close(): Promise<void>;
+  /** Closes the file as a dying process would: deferred records may be lost. */
+  abandon(): Promise<void>;
 }
 
 export interface JournalWriterOptions {
@@ -209,10 +221,15 @@ export interface JournalWriterOptions {
 export function createJournalWriter(options: JournalWriterOptions): JournalWriter {
   const { fs, faultPoints, path, runId } = options;
   let { endOffset, lastSeq, lastHash, exists } = options.position;
+  // The acknowledged (fsync'd) end; beyond it only deferred records.
+  let synced = { endOffset, lastSeq, lastHash };
   let handle: FileHandle | undefined;
   let dirty = false;
 
   const repair = async () => {
+    // Deferred records whose fsync failed are not known to be on disk:
+    // they go too, back to the last acknowledged record.
+    ({ endOffset, lastSeq, lastHash } = synced);
     try {
       await truncateJournal(fs, path, endOffset);
     } catch (error) {
@@ -277,17 +294,12 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
           throw crash;
         }
       };
+      const durable = input.durable !== false;
       try {
         handle ??= await fs.open(path, "a");
         await writeAll(handle, bytes);
         await point(FaultPoint.JournalWritten);
-        await handle.sync();
-        if (!exists) {
-          // A new file is only durable once its directory entry is.
-          await fs.syncDirectory(dirname(path));
-          exists = true;
-        }
-        await point(FaultPoint.JournalSynced);
+        if (durable) await syncHandle(handle, point);
       } catch (error) {
         if (crashed) throw error;
         throw await recover(error);
@@ -296,12 +308,49 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
       endOffset += bytes.length;
       lastSeq = seq;
       lastHash = sha256;
+      if (durable) synced = { endOffset, lastSeq, lastHash };
       return record;
     },
+    async flush() {
+      const open = handle;
+      if (synced.endOffset === endOffset || open === undefined) return;
+      let crashed = false;
+      const point = async (name: FaultPoint) => {
+        try {
+          await faultPoints.hit(name, { runId });
+        } catch (crash) {
+          crashed = true;
+          handle = undefined;
+          await open.close();
+          throw crash;
+        }
+      };
+      try {
+        await syncHandle(open, point);
+      } catch (error) {
+        if (crashed) throw error;
+        throw await recover(error);
+      }
+      synced = { endOffset, lastSeq, lastHash };
+    },
     async close() {
+      await this.flush();
+      await this.abandon();
+    },
+    async abandon() {
       const open = handle;
       handle = undefined;
       if (open) await open.close();
     },
   };
+
+  // fsync, and the directory once for a new file (its entry is only durable then).
+  async function syncHandle(open: FileHandle, point: (name: FaultPoint) => Promise<void>) {
+    await open.sync();
+    if (!exists) {
+      await fs.syncDirectory(dirname(path));
+      exists = true;
+    }
+    await point(FaultPoint.JournalSynced);
+  }
 }

@@ -124,6 +124,19 @@ describe("acquireRunLock", () => {
     const third = await acquireRunLock(base(root, 12, () => true));
     expect(third.token).toBe(3);
   });
+
+  it("fences a holder that checked its lock before, even when the new lock has the same size", async () => {
+    const first: RunLock = await acquireRunLock(base(root, 10, () => true));
+    await first.assertHeld();
+    await first.assertHeld();
+    const before = await readFile(join(root, "lock.json"));
+    // Same length, other holder, written over it in place: only the
+    // content says the lock changed hands (the identity check must not hide it).
+    const other = before.toString("utf8").replace('"pid":10', '"pid":77');
+    expect(other.length).toBe(before.length);
+    await writeFile(join(root, "lock.json"), other);
+    expect((await codeAndMessage(first.assertHeld()))[0]).toBe("WFM-RUN-FENCED");
+  });
 });
 
 describe("a second real process on the same run", () => {

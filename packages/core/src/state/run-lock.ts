@@ -293,13 +293,27 @@ async function finish(
   takeover: LockTakeover | undefined,
 ): Promise<RunLock> {
   const { fs, dir, runId } = options;
+  let verified: FileIdentity | undefined;
   const lock: RunLock = {
     holder,
     token: holder.token,
     takeover,
     async assertHeld() {
+      // Reading and parsing lock.json before every write costs more than the
+      // write; its identity (inode, size, mtime) changes whenever anyone
+      // replaces or re-creates it, so an unchanged identity already verified
+      // as ours is still ours. Stat first, then read: a change between the
+      // two is seen by the read.
+      const identity = await lockIdentity(fs, dir);
+      if (identity !== undefined && verified !== undefined && sameIdentity(identity, verified)) {
+        return;
+      }
       const now = await readRunLock(fs, dir);
-      if (now.state === "held" && sameHolder(now.holder, holder)) return;
+      if (now.state === "held" && sameHolder(now.holder, holder)) {
+        verified = identity;
+        return;
+      }
+      verified = undefined;
       const by =
         now.state === "held"
           ? `${describeHolder(now.holder)} (token ${now.holder.token})`
@@ -323,6 +337,26 @@ async function finish(
   // lock stays, and the next process takes it over from the dead holder.
   await options.faultPoints.hit(FaultPoint.LockAcquired, { runId });
   return lock;
+}
+
+interface FileIdentity {
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+async function lockIdentity(fs: FileSystem, dir: string): Promise<FileIdentity | undefined> {
+  try {
+    const { ino, size, mtimeMs } = await fs.stat(join(dir, LOCK_FILE));
+    return { ino, size, mtimeMs };
+  } catch (error) {
+    if (hasErrno(error, "ENOENT")) return undefined;
+    throw error;
+  }
+}
+
+function sameIdentity(a: FileIdentity, b: FileIdentity): boolean {
+  return a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
 }
 
 /**

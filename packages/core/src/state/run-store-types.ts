@@ -70,6 +70,18 @@ export interface LoadedRun<S> {
   recovery: RecoveryReport;
 }
 
+export interface AppendOptions {
+  /**
+   * Default true. False defers the fsync: the record is written and becomes
+   * durable with the next durable append, snapshot or close. A crash before
+   * then may lose it (never an acknowledged record before it). For records
+   * whose loss costs a look-up, not a duplicate: a phase's result is
+   * followed by the next phase's intent, whose fsync covers it, before any
+   * other effect.
+   */
+  durable?: boolean;
+}
+
 export interface RunStore<S = unknown> {
   readonly runId: string;
   /** `<repo>/.workflowmaster/runs/<run-id>`. */
@@ -79,9 +91,9 @@ export interface RunStore<S = unknown> {
   /**
    * Appends one record and fsyncs it. When the promise resolves the record
    * is acknowledged: it survives any crash. Rejects with WFM-RUN-FENCED if a
-   * newer lock holder exists.
+   * newer lock holder exists. With `{ durable: false }` see `AppendOptions`.
    */
-  append<T>(type: string, data: T): Promise<JournalRecord<T>>;
+  append<T>(type: string, data: T, options?: AppendOptions): Promise<JournalRecord<T>>;
   /** Atomically writes a snapshot of `state` as of the last appended seq. */
   snapshot(state: S): Promise<void>;
   /** Releases the lock. The store cannot be used afterwards. */

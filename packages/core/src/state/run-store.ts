@@ -25,7 +25,13 @@ import {
   resolveReadRunOptions,
   resolveRunStoreOptions,
 } from "./run-store-options.js";
-import type { JournalRecord, LoadedRun, RecoveryReport, RunStore } from "./run-store-types.js";
+import type {
+  AppendOptions,
+  JournalRecord,
+  LoadedRun,
+  RecoveryReport,
+  RunStore,
+} from "./run-store-types.js";
 import { sameBytes } from "./same-bytes.js";
 import { createSerialQueue } from "./serial-queue.js";
 import {
@@ -400,7 +406,7 @@ function makeStore<S>(
     runId: o.runId,
     dir: paths.dir,
     fence: lock.token,
-    async append<T>(type: string, data: T): Promise<JournalRecord<T>> {
+    async append<T>(type: string, data: T, options?: AppendOptions): Promise<JournalRecord<T>> {
       if (typeof type !== "string" || type.length === 0) {
         throw new TypeError(`append: type must be a non-empty string, got ${JSON.stringify(type)}`);
       }
@@ -412,13 +418,21 @@ function makeStore<S>(
       return queue(async () => {
         assertOpen("append");
         await lock.assertHeld();
-        return writer.append<T>({ at: isoTime(o.clock), fence: lock.token, type, data });
+        return writer.append<T>({
+          at: isoTime(o.clock),
+          fence: lock.token,
+          type,
+          data,
+          ...(options?.durable === false ? { durable: false } : {}),
+        });
       });
     },
     snapshot(state: S): Promise<void> {
       return queue(async () => {
         assertOpen("snapshot");
         await lock.assertHeld();
+        // A snapshot must never be ahead of the durable journal.
+        await writer.flush();
         await writeSnapshot({
           fs: o.fs,
           random: o.random,
@@ -436,7 +450,7 @@ function makeStore<S>(
       // Not through the queue: the crash may have happened inside a queued
       // append, which will never finish.
       closed = true;
-      await writer.close();
+      await writer.abandon();
     },
     close(): Promise<void> {
       return queue(async () => {
