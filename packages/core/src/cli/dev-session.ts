@@ -2,21 +2,27 @@ import { createEngine, type Engine, type Workflow } from "../engine/index.js";
 import { createGitRepository, type GitRepository } from "../git/index.js";
 import { createGithubClient, type GithubClient } from "../github/index.js";
 import {
+  type AlertSink,
   consoleSink,
   createAlertMonitor,
   createEventBus,
   createEventLogSink,
+  deferredSink,
   eventLogSink,
+  issueCommentSink,
   type WorkflowEvent,
+  webhookSink,
 } from "../monitor/index.js";
 import type { FaultPoints } from "../ports/index.js";
 import { createResourceGuard, nodeResourceProbe } from "../resources/index.js";
 import { createRetryBudget } from "../retry/index.js";
 import { snapshotPruner, stateRoot } from "../state/index.js";
 import { createDevWorkflow, type DevRunInput } from "../workflows/index.js";
+import type { AlertSettings } from "./alert-settings.js";
 import type { CliIo } from "./cli-io.js";
 import { parseRepoSlug } from "./github-remote.js";
 import type { ProgressReporter } from "./progress-reporter.js";
+import { phaseValue } from "./status-view.js";
 
 /** Environment variable that counts how deeply WorkflowMaster has started itself. */
 export const DEPTH_ENV = "WORKFLOWMASTER_DEPTH";
@@ -33,7 +39,16 @@ export interface DevSessionOptions {
   progress: ProgressReporter;
   /** This process's depth; the implement command gets one more. */
   depth: number;
+  /** Webhook, issue comment and thresholds (default: console and event log only). */
+  alerts?: AlertSettings;
 }
+
+/**
+ * How long past its attempt timeout `implement` may stay without an event
+ * before it counts as stalled: the watchdog fires at the timeout, then the
+ * command's group gets its kill grace (5 s) and the retry is journaled.
+ */
+export const IMPLEMENT_STALL_GRACE_MS = 60_000;
 
 /** Everything `run`, `resume` and `rollback` drive a development run with. */
 export interface DevSession {
@@ -53,6 +68,13 @@ export interface DevSession {
  * bus with alerts to the console and the run's event log. Events the engine
  * does not emit itself (rate-limit waits inside GitHub calls, resource
  * checks, alerts) are written to the same `events.ndjson`.
+ *
+ * Alerts also go to the webhook when one is set, and — once the run's
+ * issue exists (its phase completed, or a resumed run already has it) — to
+ * one idempotent comment per alert on that issue; alerts raised before are
+ * held and commented then. A phase with no event past its stall threshold
+ * raises ALERT-PHASE-STALLED from a timer on the clock; `implement`'s
+ * threshold is its attempt timeout plus `IMPLEMENT_STALL_GRACE_MS`.
  */
 export function openDevSession(options: DevSessionOptions): DevSession {
   const { io, repoDir, runId, input, progress } = options;
@@ -67,9 +89,24 @@ export function openDevSession(options: DevSessionOptions): DevSession {
   const bus = createEventBus();
   bus.subscribe((event) => progress.emit(event));
   const extraLog = createEventLogSink({ fs, clock, root });
+  const settings: AlertSettings = options.alerts ?? { comment: false, thresholds: {} };
+  const sinks: AlertSink[] = [consoleSink((line) => io.stderr.write(line)), eventLogSink(extraLog)];
+  if (settings.webhookUrl !== undefined) {
+    sinks.push(webhookSink({ url: settings.webhookUrl, fetch: ports.fetch, clock }));
+  }
+  const comments = deferredSink("issue comment (once the run's issue exists)");
+  if (settings.comment) sinks.push(comments);
   const monitor = createAlertMonitor({
     bus,
-    sinks: [consoleSink((line) => io.stderr.write(line)), eventLogSink(extraLog)],
+    sinks,
+    clock,
+    thresholds: {
+      ...settings.thresholds,
+      phaseStalledMsByPhase: {
+        implement: input.implement.timeoutMs + IMPLEMENT_STALL_GRACE_MS,
+        ...settings.thresholds.phaseStalledMsByPhase,
+      },
+    },
   });
   // Written to the run's log and shown; a failure to write is reported, not fatal.
   const emitExtra = async (event: WorkflowEvent) => {
@@ -135,15 +172,59 @@ export function openDevSession(options: DevSessionOptions): DevSession {
     budget,
     resourceCheck: (phase, runDir) => guard.check(phase, runDir),
   });
+
+  // The issue is known once its phase has a result: then alerts can be commented.
+  const lookups: Promise<void>[] = [];
+  const findIssue = async () => {
+    const issue = phaseValue(await engine.status(runId), "issue")?.number;
+    if (typeof issue !== "number") return;
+    comments.open(
+      issueCommentSink({
+        client: github,
+        repo: { owner: repo.owner, repo: repo.name },
+        issueNumber: issue,
+        runId,
+      }),
+    );
+  };
+  const stopWatchingIssue = settings.comment
+    ? bus.subscribe((event) => {
+        const issueKnown =
+          event.type === "run.resumed" ||
+          (event.type === "phase.completed" && event.phase === "issue");
+        if (event.runId !== runId || !issueKnown) return;
+        lookups.push(
+          findIssue().catch((error: unknown) => {
+            progress.note(
+              `could not find the run's issue to comment alerts on: ${String(error)}; alerts still go to the console and the event log`,
+            );
+          }),
+        );
+      })
+    : () => undefined;
+
   return {
     engine,
     workflow,
     git,
     github,
     async close() {
-      await monitor.settled();
-      monitor.dispose();
-      await extraLog.close();
+      stopWatchingIssue();
+      try {
+        await Promise.all(lookups);
+        // No issue by now: there never will be in this process.
+        comments.cancel();
+        // Timers first, so nothing new is raised while deliveries finish.
+        monitor.dispose();
+        await monitor.settled();
+        if (comments.undelivered.length > 0) {
+          progress.note(
+            `${comments.undelivered.length} alert(s) were not commented: the run has no issue yet (they are in the event log)`,
+          );
+        }
+      } finally {
+        await extraLog.close();
+      }
     },
   };
 }

@@ -4,6 +4,7 @@ import { ErrorKind, isWorkflowMasterError, type WorkflowMasterError } from "../e
 import { isUsageError, renderError, usageError } from "./cli-error.js";
 import type { CliIo } from "./cli-io.js";
 import { alertsCommand } from "./commands/alerts-command.js";
+import { dashboardCommand } from "./commands/dashboard-command.js";
 import { doctorCommand } from "./commands/doctor-command.js";
 import { eventsCommand } from "./commands/events-command.js";
 import { explainCommand } from "./commands/explain-command.js";
@@ -82,6 +83,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "--implement-inactivity <duration>",
       "longest the implement command may stay silent (default 10m)",
     )
+    .option("--no-alert-comment", "do not comment alerts on the run's issue")
     .addOption(hiddenFaultPoint())
     .action(async (options) => {
       exitCode = await runCommand(io, options);
@@ -93,6 +95,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .argument("<run-id>")
     .option("--cwd <dir>", "the repository (default: the current directory)")
     .option("--json", "print the final status as JSON", false)
+    .option("--no-alert-comment", "do not comment alerts on the run's issue")
     .addOption(hiddenFaultPoint())
     .action(async (runId: string, options) => {
       exitCode = await resumeCommand(io, { runId, ...options });
@@ -108,6 +111,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       "print { runId, state, phases, issue?, branch?, pullRequest?, lastError? }",
       false,
     )
+    .option(
+      "--watch",
+      "show the run live until it ends; exit 0 completed, 1 failed, 3 paused",
+      false,
+    )
+    .option("--interval <ms>", "with --watch: milliseconds between reads (default 1000)")
     .action(async (runId: string | undefined, options) => {
       exitCode = await statusCommand(io, { ...options, ...(runId === undefined ? {} : { runId }) });
     });
@@ -166,6 +175,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     .option("--json", "print [{ runId, level, code, message }]", false)
     .action(async (runId: string | undefined, options) => {
       exitCode = await alertsCommand(io, { ...options, ...(runId === undefined ? {} : { runId }) });
+    });
+
+  program
+    .command("dashboard")
+    .description(
+      "Serve a live page of the repository's runs, health and alerts on 127.0.0.1 until Ctrl-C.",
+    )
+    .option("--port <n>", "the port on 127.0.0.1 (default 0: a free one)")
+    .option("--cwd <dir>", "the repository (default: the current directory)")
+    .action(async (options) => {
+      exitCode = await dashboardCommand(io, options);
     });
 
   program

@@ -298,3 +298,143 @@ describe("wired as in production", () => {
     }
   });
 });
+
+describe("a stalled phase, raised from a timer", () => {
+  const T0 = Date.UTC(2026, 0, 1);
+  const started = (runId: string, phase = "push"): WorkflowEvent => ({
+    type: "phase.started",
+    runId,
+    phase,
+    attempt: 1,
+  });
+
+  /** A virtual clock that counts the sleeps still pending, to find leaked timers. */
+  function countingClock() {
+    const clock = createVirtualClock(T0);
+    let pending = 0;
+    return {
+      clock,
+      pending: () => pending,
+      wrapped: {
+        now: () => clock.now(),
+        sleep: (ms: number, signal?: AbortSignal) => {
+          pending += 1;
+          return clock.sleep(ms, signal).finally(() => {
+            pending -= 1;
+          });
+        },
+      },
+    };
+  }
+  const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+  it("raises ALERT-PHASE-STALLED once, when virtual time passes the threshold", async () => {
+    const { clock, wrapped } = countingClock();
+    const bus = createEventBus();
+    const sink = recordingSink("s");
+    const monitor = createAlertMonitor({
+      bus,
+      sinks: [sink],
+      clock: wrapped,
+      thresholds: { phaseStalledMs: 60_000 },
+    });
+    await bus.emit(started("r1"));
+    await clock.sleep(60_000);
+    await monitor.settled();
+    expect(sink.received).toEqual([]);
+    await clock.sleep(1);
+    await monitor.settled();
+    expect(clock.now()).toBe(T0 + 60_001);
+    expect(sink.received).toEqual([
+      {
+        runId: "r1",
+        level: "warning",
+        code: "ALERT-PHASE-STALLED",
+        message:
+          "Phase `push` (attempt 1) has had no event for 1 min (threshold 1 min): the process may be hung or gone. Check it with `workflowmaster status r1`; if no process is running it, `workflowmaster resume r1`.",
+      },
+    ]);
+    await clock.sleep(10 * 60_000);
+    await monitor.settled();
+    expect(sink.received).toHaveLength(1);
+    monitor.dispose();
+  });
+
+  it("re-arms on every event of the run, and forgets a phase that ended", async () => {
+    const { clock, wrapped, pending } = countingClock();
+    const bus = createEventBus();
+    const sink = recordingSink("s");
+    const monitor = createAlertMonitor({
+      bus,
+      sinks: [sink],
+      clock: wrapped,
+      thresholds: { phaseStalledMs: 60_000 },
+    });
+    await bus.emit(started("r1"));
+    await clock.sleep(50_000);
+    await bus.emit({ type: "phase.checkpointed", runId: "r1", phase: "push", seq: 4 });
+    await clock.sleep(60_000);
+    await monitor.settled();
+    expect(sink.received).toEqual([]);
+    await bus.emit(completed("r1"));
+    await turn();
+    expect(pending()).toBe(0);
+    await clock.sleep(3_600_000);
+    await monitor.settled();
+    expect(sink.received).toEqual([]);
+    monitor.dispose();
+  });
+
+  it("leaves no timer behind once disposed, or once its signal aborts", async () => {
+    for (const stop of ["dispose", "signal"] as const) {
+      const { wrapped, pending } = countingClock();
+      const bus = createEventBus();
+      const sink = recordingSink("s");
+      const controller = new AbortController();
+      const monitor = createAlertMonitor({
+        bus,
+        sinks: [sink],
+        clock: wrapped,
+        signal: controller.signal,
+      });
+      await bus.emit(started("r1"));
+      await bus.emit(started("r2", "issue"));
+      expect(pending()).toBe(2);
+      if (stop === "dispose") monitor.dispose();
+      else controller.abort();
+      await turn();
+      expect(pending()).toBe(0);
+      // Disposed: later events arm nothing.
+      await bus.emit(started("r3"));
+      expect(pending()).toBe(0);
+      await monitor.settled();
+      expect(sink.received).toEqual([]);
+    }
+  });
+
+  it("arms no timer without a clock", async () => {
+    const bus = createEventBus();
+    const sink = recordingSink("s");
+    const monitor = createAlertMonitor({ bus, sinks: [sink] });
+    await bus.emit(started("r1"));
+    await monitor.settled();
+    expect(sink.received).toEqual([]);
+    monitor.dispose();
+  });
+
+  it("reports a clock that fails a timer through settled()", async () => {
+    const bus = createEventBus();
+    const broken = new Error("clock broke");
+    const monitor = createAlertMonitor({
+      bus,
+      sinks: [recordingSink("s")],
+      clock: { now: () => T0, sleep: () => Promise.reject(broken) },
+    });
+    await bus.emit(started("r1"));
+    await turn();
+    await expect(monitor.settled()).rejects.toThrow(
+      new Error("The alert monitor's clock failed a stall timer."),
+    );
+    monitor.dispose();
+  });
+});

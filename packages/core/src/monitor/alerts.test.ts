@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { evaluateAlerts, formatDuration, parseAlertThresholds } from "./alerts.js";
+import {
+  evaluateAlerts,
+  formatDuration,
+  type MaybeTimedEvent,
+  parseAlertThresholds,
+  phaseStall,
+} from "./alerts.js";
 import type { ErrorSummary, WorkflowEvent } from "./events.js";
 
 const cause: ErrorSummary = {
@@ -55,6 +61,8 @@ describe("alert thresholds", () => {
       rateLimitWaitMs: 900_000,
       recoveriesPerRun: 3,
       minFreeDiskBytes: 67_108_864,
+      phaseStalledMs: 900_000,
+      phaseStalledMsByPhase: {},
     });
   });
 
@@ -165,6 +173,125 @@ describe("evaluating alerts", () => {
       "a ALERT-RECOVERIES",
       "b ALERT-ERROR-RATE",
     ]);
+  });
+});
+
+describe("a stalled phase", () => {
+  const T0 = Date.UTC(2026, 0, 1);
+  const at = (ms: number) => new Date(T0 + ms).toISOString();
+  const timed = (ms: number, event: WorkflowEvent): MaybeTimedEvent => ({ ...event, at: at(ms) });
+  const started = (phase: string, attempt = 1): WorkflowEvent => ({
+    type: "phase.started",
+    runId: "r1",
+    phase,
+    attempt,
+  });
+  const stalledCodes = (events: MaybeTimedEvent[], now: number, thresholds = {}) =>
+    evaluateAlerts(events, thresholds, T0 + now).map((alert) => alert.code);
+  const MIN = 60_000;
+
+  it("raises ALERT-PHASE-STALLED only once the open phase is quiet strictly longer than the threshold", () => {
+    const events = [
+      timed(0, { type: "run.started", runId: "r1", workflow: "dev" }),
+      timed(1000, started("push")),
+    ];
+    expect(stalledCodes(events, 1000 + 15 * MIN)).toEqual([]);
+    expect(evaluateAlerts(events, {}, T0 + 1001 + 15 * MIN)).toEqual([
+      {
+        runId: "r1",
+        level: "warning",
+        code: "ALERT-PHASE-STALLED",
+        message:
+          "Phase `push` (attempt 1) has had no event for 15 min (threshold 15 min): the process may be hung or gone. Check it with `workflowmaster status r1`; if no process is running it, `workflowmaster resume r1`.",
+      },
+    ]);
+  });
+
+  it("is not judged without `now`, so existing callers see what they always saw", () => {
+    const events = [timed(0, started("push"))];
+    expect(evaluateAlerts(events)).toEqual([]);
+    expect(evaluateAlerts(events, {})).toEqual([]);
+  });
+
+  it("counts any event of the run as activity, but not alerts", () => {
+    const events = [
+      timed(0, started("implement")),
+      timed(5 * MIN, { type: "phase.checkpointed", runId: "r1", phase: "implement", seq: 3 }),
+      timed(6 * MIN, {
+        type: "alert",
+        runId: "r1",
+        level: "warning",
+        code: "ALERT-RETRIES",
+        message: "x",
+      }),
+    ];
+    expect(stalledCodes(events, 20 * MIN)).toEqual([]);
+    expect(stalledCodes(events, 20 * MIN + 1)).toEqual(["ALERT-PHASE-STALLED"]);
+  });
+
+  it("starts the quiet spell after an announced retry delay or rate-limit wait", () => {
+    const retry = timed(0, {
+      type: "phase.retrying",
+      runId: "r1",
+      phase: "push",
+      attempt: 1,
+      delayMs: 10 * MIN,
+      cause,
+    });
+    expect(stalledCodes([timed(0, started("push")), retry], 25 * MIN)).toEqual([]);
+    expect(stalledCodes([timed(0, started("push")), retry], 25 * MIN + 1)).toEqual([
+      "ALERT-PHASE-STALLED",
+    ]);
+    const wait = timed(0, {
+      type: "rate-limit.waiting",
+      runId: "r1",
+      target: "github",
+      until: at(50 * MIN),
+      delayMs: 10 * MIN,
+    });
+    expect(stalledCodes([timed(0, started("issue")), wait], 65 * MIN)).toEqual([]);
+    expect(stalledCodes([timed(0, started("issue")), wait], 65 * MIN + 1)).toEqual([
+      "ALERT-PHASE-STALLED",
+    ]);
+  });
+
+  it("does not alert once the phase or the run has ended", () => {
+    for (const end of [
+      { type: "phase.completed", runId: "r1", phase: "push", durationMs: 1 },
+      { type: "phase.failed", runId: "r1", phase: "push", error: cause },
+      { type: "run.paused", runId: "r1", error: cause },
+    ] as WorkflowEvent[]) {
+      expect(stalledCodes([timed(0, started("push")), timed(1, end)], 99 * MIN)).toEqual([]);
+    }
+  });
+
+  it("uses a phase's own threshold when one is given", () => {
+    const events = [timed(0, started("implement"))];
+    const thresholds = { phaseStalledMsByPhase: { implement: 61 * MIN } };
+    expect(stalledCodes(events, 61 * MIN, thresholds)).toEqual([]);
+    expect(stalledCodes(events, 61 * MIN + 1, thresholds)).toEqual(["ALERT-PHASE-STALLED"]);
+    expect(stalledCodes([timed(0, started("push"))], 15 * MIN + 1, thresholds)).toEqual([
+      "ALERT-PHASE-STALLED",
+    ]);
+  });
+
+  it("skips events without a time", () => {
+    expect(stalledCodes([started("push")], 99 * MIN)).toEqual([]);
+  });
+
+  it("names the open phase and when it counts as stalled", () => {
+    expect(
+      phaseStall(
+        [timed(0, started("push")), timed(7, started("push", 2))],
+        parseAlertThresholds({ phaseStalledMs: 100 }),
+      ),
+    ).toEqual({
+      phase: "push",
+      attempt: 2,
+      quietUntil: T0 + 7,
+      thresholdMs: 100,
+      stalledAfter: T0 + 107,
+    });
   });
 });
 

@@ -1,4 +1,20 @@
 export {
+  type AcknowledgeAlertOptions,
+  type AcknowledgeOutcome,
+  type AcknowledgeRefusal,
+  type ActiveAlerts,
+  type ActiveAlertsOptions,
+  ALERT_CODES,
+  acknowledgeAlert,
+  activeAlertsOf,
+  isAlertCode,
+  listActiveAlerts,
+  listRunDirectories,
+  type RunAlertView,
+  runAlertView,
+  type UnreadableEvents,
+} from "./active-alerts.js";
+export {
   type AlertMonitor,
   type AlertMonitorOptions,
   createAlertMonitor,
@@ -13,7 +29,10 @@ export {
   AlertThresholdsSchema,
   evaluateAlerts,
   formatDuration,
+  type MaybeTimedEvent,
+  type PhaseStall,
   parseAlertThresholds,
+  phaseStall,
 } from "./alerts.js";
 export {
   createEventBus,
@@ -40,6 +59,7 @@ export type {
 export { computeHealth, type Health, nearestRank, type PhaseDurationStats } from "./health.js";
 export { type AlertSink, formatAlert } from "./sinks/alert-sink.js";
 export { consoleSink } from "./sinks/console-sink.js";
+export { type DeferredSink, deferredSink } from "./sinks/deferred-sink.js";
 export { eventLogSink } from "./sinks/event-log-sink.js";
 export {
   type IssueCommentSinkOptions,

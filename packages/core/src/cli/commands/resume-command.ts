@@ -2,6 +2,7 @@ import type { RunSnapshot } from "../../engine/index.js";
 import { wfmError } from "../../errors/index.js";
 import { createTokenRedactor } from "../../github/index.js";
 import { DEV_WORKFLOW, type DevRunInput, parseDevRunInput } from "../../workflows/index.js";
+import { alertSettings } from "../alert-settings.js";
 import { type CliIo, redactedIo } from "../cli-io.js";
 import { openDevSession } from "../dev-session.js";
 import { createProgressReporter } from "../progress-reporter.js";
@@ -23,6 +24,8 @@ export interface ResumeCommandOptions {
   cwd?: string;
   json: boolean;
   chaosFaultPoint?: string;
+  /** `--no-alert-comment` sets it false: alerts are not commented on the run's issue. */
+  alertComment?: boolean;
 }
 
 /**
@@ -68,6 +71,7 @@ export async function resumeCommand(io: CliIo, options: ResumeCommandOptions): P
     return 0;
   }
   const baseUrl = githubApiUrl(io, "resume");
+  const alerts = alertSettings(io, "resume", options);
   const { token } = await tokenFor(io, repoDir, { repo: input.repo, runId });
   const out = redactedIo(io, createTokenRedactor(token));
   const faultPoints = faultPointsFor(out, options.chaosFaultPoint, "resume");
@@ -86,6 +90,7 @@ export async function resumeCommand(io: CliIo, options: ResumeCommandOptions): P
     faultPoints,
     progress,
     depth,
+    alerts,
   });
   const interrupt = interruption(out, (signal) =>
     progress.note(`${signal}: stopping at the next safe point (press again to stop at once)`),

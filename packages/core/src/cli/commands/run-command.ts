@@ -9,6 +9,7 @@ import {
   devRunInput,
   devRunInputProblem,
 } from "../../workflows/index.js";
+import { alertSettings } from "../alert-settings.js";
 import { invalidInput, usageError } from "../cli-error.js";
 import { type CliIo, redactedIo } from "../cli-io.js";
 import { openDevSession } from "../dev-session.js";
@@ -41,6 +42,8 @@ export interface RunCommandOptions {
   implementTimeout?: string;
   implementInactivity?: string;
   chaosFaultPoint?: string;
+  /** `--no-alert-comment` sets it false: alerts are not commented on the run's issue. */
+  alertComment?: boolean;
 }
 
 /** A duration as a person writes it: a number with `ms`, `s` (the default), `m` or `h`. */
@@ -131,6 +134,7 @@ export async function runCommand(io: CliIo, options: RunCommandOptions): Promise
   const input = checked(repo);
   await checkBranchName(io, input.base);
   const baseUrl = githubApiUrl(io, "run");
+  const alerts = alertSettings(io, "run", options);
   const { token } = await tokenFor(io, repoDir, { repo: input.repo, runId });
   const out = redactedIo(io, createTokenRedactor(token));
   const faultPoints = faultPointsFor(out, options.chaosFaultPoint, "run");
@@ -150,6 +154,7 @@ export async function runCommand(io: CliIo, options: RunCommandOptions): Promise
     faultPoints,
     progress,
     depth,
+    alerts,
   });
   try {
     await checkGithubRepository(session.github, repo, repoDir, (text) => progress.note(text));
