@@ -21,12 +21,14 @@ export default defineScenario({
     const random = context.seeds.stream("fault-points");
     const point = random.pick(POINTS);
     const github = point.startsWith("github.");
+    const snapshot = point.startsWith("state.snapshot.");
     return runGithubCase(context, {
       faultPoints: createSeededFaultPoints({
         random,
         journal: context.journal,
-        // The adapter's points are hit once per run; the others once per phase or write.
-        plan: [{ point, nth: github ? 1 : random.int(1, 5), action: "throw" }],
+        // The adapter's and the snapshot's points are hit once per run; the
+        // others once per phase or record.
+        plan: [{ point, nth: github || snapshot ? 1 : random.int(1, 5), action: "throw" }],
       }),
     });
   },

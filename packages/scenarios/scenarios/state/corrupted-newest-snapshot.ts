@@ -24,6 +24,9 @@ export default defineScenario({
       runId,
       fs: () => fs,
       root: MEMORY_ROOT,
+      // A snapshot after every phase, so there are older ones to fall back to
+      // (the default snapshots once per turn, and the journal is the fallback).
+      snapshotEvery: 1,
       faultPoints: createSeededFaultPoints({
         random,
         journal: context.journal,

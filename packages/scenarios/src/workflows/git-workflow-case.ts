@@ -15,7 +15,6 @@ import {
   createEngine,
   createGitRepository,
   createRetryBudget,
-  isWorkflowMasterError,
   listRuns,
   nodeFileSystem,
   nodePorts,
@@ -34,6 +33,7 @@ import {
   startGitRemote,
 } from "./git-remote-network.js";
 import { type GitChange, type GitPhase, gitBlobId, gitWorkflow } from "./git-workflow.js";
+import { resumeOrStart } from "./resume-or-start.js";
 
 /** What a person sees and can do when a run pauses. */
 export interface GitPersonWorld {
@@ -193,7 +193,7 @@ async function drive(
       await context.clock.sleep(60_000);
     }
     resumes += 1;
-    outcome = await resumeOrStart(engine, workflow, root, runId, title);
+    outcome = await resumeAfterRestart(engine, workflow, root, runId, title);
   }
   if (outcome.error !== undefined && outcome.state !== "paused")
     errors.push(seenError(outcome.error));
@@ -237,24 +237,20 @@ async function drive(
 type EngineFactory = () => ReturnType<typeof createEngine>;
 
 /** Resume; a run that never got its first record saved is started again with the same id. */
-async function resumeOrStart(
+function resumeAfterRestart(
   engine: EngineFactory,
   workflow: ReturnType<typeof gitWorkflow>,
   root: string,
   runId: string,
   title: string,
 ): Promise<RunOutcome> {
-  if (!(await listRuns({ fs: nodeFileSystem, root })).includes(runId)) {
-    return engine().start(workflow, { runId, input: { title } });
-  }
-  try {
-    return await engine().resume(workflow, runId);
-  } catch (error) {
-    if (isWorkflowMasterError(error) && error.code === "WFM-RUN-NOT-STARTED") {
-      return engine().start(workflow, { runId, input: { title } });
-    }
-    throw error;
-  }
+  return resumeOrStart({
+    engine: engine(),
+    workflow,
+    runId,
+    exists: async () => (await listRuns({ fs: nodeFileSystem, root })).includes(runId),
+    start: () => engine().start(workflow, { runId, input: { title } }),
+  });
 }
 
 let template: Promise<TempRepository> | undefined;

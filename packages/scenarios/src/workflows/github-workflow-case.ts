@@ -27,6 +27,7 @@ import { processLives } from "@workflowmaster/core/testing";
 import { type Observation, type ScenarioContext, type SeenError, seenError } from "../scenario.js";
 import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { COMMENT_KEY, type GithubWorkflowInput, githubWorkflow } from "./github-workflow.js";
+import { resumeOrStart } from "./resume-or-start.js";
 
 const REPO: RepoRef = { owner: "octo", repo: "app" };
 const FULL_NAME = `${REPO.owner}/${REPO.repo}`;
@@ -179,15 +180,9 @@ export async function runGithubCase(
     const { engine, workflow } = processFor(faultPoints);
     return engine.start(workflow, { runId, input });
   };
-  const resumeOrStart = async (): Promise<RunOutcome> => {
-    if (!(await runExists(root, runId))) return start();
+  const resumeAfterRestart = (): Promise<RunOutcome> => {
     const { engine, workflow } = processFor(undefined);
-    try {
-      return await engine.resume(workflow, runId);
-    } catch (error) {
-      if (isWorkflowMasterError(error) && error.code === "WFM-RUN-NOT-STARTED") return start();
-      throw error;
-    }
+    return resumeOrStart({ engine, workflow, runId, exists: () => runExists(root, runId), start });
   };
 
   let resumes = 0;
@@ -205,7 +200,7 @@ export async function runGithubCase(
     resumes += 1;
     // A supervisor (cron running `workflowmaster resume`) picks paused runs up after a minute.
     if (outcome?.state === "paused") await context.clock.sleep(60_000);
-    outcome = await survive(() => resumeOrStart());
+    outcome = await survive(() => resumeAfterRestart());
   }
   if (outcome?.error !== undefined && outcome.state !== "paused")
     errors.push(seenError(outcome.error));

@@ -15,6 +15,7 @@ import { type Observation, type ScenarioContext, type SeenError, seenError } fro
 import { createFaultyWorld, type WorldFaults } from "../world/faulty-world.js";
 import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
+import { resumeOrStart } from "./resume-or-start.js";
 
 export interface LedgerCaseOptions {
   faults?: WorldFaults;
@@ -107,18 +108,14 @@ export async function runLedgerCase(
 
   const start = () =>
     engineFor(undefined).start(workflow, { runId, input: { title: context.scenario } });
-  // What an operator does after a restart: resume, unless the run stopped
-  // before its first record was acknowledged — then, as the error's
-  // command says, start it again with the same id.
-  const resumeOrStart = async (): Promise<RunOutcome> => {
-    if (!(await runExists(root, runId))) return start();
-    try {
-      return await engineFor(undefined).resume(workflow, runId);
-    } catch (error) {
-      if (isWorkflowMasterError(error) && error.code === "WFM-RUN-NOT-STARTED") return start();
-      throw error;
-    }
-  };
+  const resumeAfterRestart = (): Promise<RunOutcome> =>
+    resumeOrStart({
+      engine: engineFor(undefined),
+      workflow,
+      runId,
+      exists: () => runExists(root, runId),
+      start,
+    });
 
   let outcome = await survive(() =>
     engineFor(options.faultPoints).start(workflow, { runId, input: { title: context.scenario } }),
@@ -134,7 +131,7 @@ export async function runLedgerCase(
     // A paused run is resumed the way a supervisor (a cron job running
     // `workflowmaster resume`) would: after a minute.
     if (outcome?.state === "paused") await context.clock.sleep(options.pauseWaitMs ?? 60_000);
-    outcome = await survive(() => resumeOrStart());
+    outcome = await survive(() => resumeAfterRestart());
   }
   if (outcome?.error !== undefined && outcome.state !== "paused")
     errors.push(seenError(outcome.error));

@@ -18,6 +18,7 @@ import { type Observation, type ScenarioContext, type SeenError, seenError } fro
 import { createFaultyWorld } from "../world/faulty-world.js";
 import { ENGINE_REACTIONS } from "./engine-reactions.js";
 import { ledgerWorkflow } from "./ledger-workflow.js";
+import { resumeOrStart } from "./resume-or-start.js";
 
 /** Where the run store lives when it is on an in-memory fault filesystem. */
 export const MEMORY_ROOT = "/repo/.workflowmaster";
@@ -39,6 +40,8 @@ export interface StateCaseOptions {
    * refused open): what the supervisor does before resuming, a minute later.
    */
   supervise?: (error: SeenError) => Promise<void> | void;
+  /** The engine's snapshot cadence (default: the engine's own). */
+  snapshotEvery?: number;
   /** The engine's resource check, for every life. */
   resourceCheck?: (phase: string, runDir: string) => Promise<WorkflowMasterError | undefined>;
   /** Sees every engine event as it happens (to inject a fault at a seeded phase). */
@@ -100,6 +103,7 @@ export async function runStateCase(
       sinks: [reactionSink],
       budget: createRetryBudget({}, context.clock),
       ...(options.resourceCheck === undefined ? {} : { resourceCheck: options.resourceCheck }),
+      ...(options.snapshotEvery === undefined ? {} : { snapshotEvery: options.snapshotEvery }),
     });
 
   type Life = { outcome: RunOutcome } | { crashed: true } | { refused: WorkflowMasterError };
@@ -117,25 +121,18 @@ export async function runStateCase(
   };
   const start = (faultPoints?: FaultPoints) =>
     engineFor(faultPoints).start(workflow, { runId, input: { title: context.scenario } });
-  const resumeOrStart = async (): Promise<RunOutcome> => {
-    if (!(await listRuns({ fs: options.fs(), root: options.root })).includes(runId)) {
-      return start();
-    }
-    try {
-      return await engineFor(undefined).resume(workflow, runId);
-    } catch (error) {
-      if (isWorkflowMasterError(error) && error.code === "WFM-RUN-NOT-STARTED") return start();
-      // Another process finished the run before it died or stopped: nothing left to do.
-      if (isWorkflowMasterError(error) && error.code === "WFM-RUN-TERMINAL") {
-        const snapshot = await engineFor(undefined).status(runId);
-        return { runId, state: snapshot.state, snapshot, partial: false, warnings: [] };
-      }
-      throw error;
-    }
-  };
+  const resumeAfterRestart = (): Promise<RunOutcome> =>
+    resumeOrStart({
+      engine: engineFor(undefined),
+      workflow,
+      runId,
+      exists: async () =>
+        (await listRuns({ fs: options.fs(), root: options.root })).includes(runId),
+      start: () => start(undefined),
+    });
 
   let life = await live(() =>
-    options.begin === "resume" ? resumeOrStart() : start(options.faultPoints),
+    options.begin === "resume" ? resumeAfterRestart() : start(options.faultPoints),
   );
   let resumes = 0;
   const maxResumes = options.maxResumes ?? 10;
@@ -160,7 +157,7 @@ export async function runStateCase(
       await context.clock.sleep(60_000);
       await options.supervise?.(seen);
     }
-    life = await live(() => resumeOrStart());
+    life = await live(() => resumeAfterRestart());
   }
   if ("refused" in life) errors.push(seenError(life.refused));
   else if ("outcome" in life && life.outcome.error !== undefined && finished(life)) {
