@@ -1,7 +1,10 @@
 // A worker process of the suite: receives `{ id, scenario, seed }` over IPC,
 // runs the case in isolation, and sends back `{ id, result }`. One case at a
 // time, so a case that kills or exhausts its process takes down only itself.
+// Each reply carries the worker's peak RSS so far (`peakRssBytes`), so the
+// suite can report the largest worker's memory.
 import { SCENARIOS } from "../scenarios/index.js";
+import { peakRssBytes } from "./resources.js";
 import { runCase } from "./runner.js";
 
 interface CaseRequest {
@@ -23,10 +26,11 @@ process.on("message", (message: CaseRequest) => {
       : runCase(scenario, message.seed);
   work
     .then(
-      (result) => send({ id: message.id, result }),
+      (result) => send({ id: message.id, result, peakRssBytes: peakRssBytes() }),
       (error: unknown) =>
         send({
           id: message.id,
+          peakRssBytes: peakRssBytes(),
           error: error instanceof Error ? (error.stack ?? error.message) : String(error),
         }),
     )

@@ -449,7 +449,7 @@ export function renderHtml(report: Report, cases: readonly CaseResult[]): string
 <header>
 <h1>WorkflowMaster reliability report</h1>
 <p class="muted">${m.runs} runs (${report.scenarios.length} scenarios × ${report.seeds.length} seeds), ${m.failedRuns} failed. Times are virtual.</p>
-${gate}
+${resourcesLine(report)}${gate}
 </header>
 <h2>Metrics against targets</h2>
 ${metricsTable(report)}
@@ -470,4 +470,12 @@ ${scenarioTable(report)}
 </body>
 </html>
 `;
+}
+
+/** The suite's wall time, throughput and peak memory, when the run recorded them. */
+function resourcesLine(report: Report): string {
+  const r = report.resources;
+  if (r === undefined) return "";
+  const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
+  return `<p id="resources" class="muted">${r.runs} runs in ${(r.wallMs / 1000).toFixed(1)} s (real) on ${r.workers} workers: ${r.runsPerSecond.toFixed(2)} runs/s; peak RSS ${mib(r.peakRssBytes.parent)} (suite), ${mib(r.peakRssBytes.worker)} (largest worker).</p>\n`;
 }

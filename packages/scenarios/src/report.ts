@@ -1,4 +1,5 @@
 import { isActionable } from "./checkers.js";
+import type { SuiteResources } from "./resources.js";
 import type { CaseResult } from "./runner.js";
 import type { Scenario } from "./scenario.js";
 import type { Targets } from "./targets.js";
@@ -46,6 +47,8 @@ export interface Report {
   metrics: Metrics;
   gate: { passed: boolean; missed: string[] };
   scenarios: ScenarioSummary[];
+  /** What the run cost the machine; absent from merged shard reports. */
+  resources?: SuiteResources;
 }
 
 export function distribution(values: readonly number[]): Distribution {
@@ -72,6 +75,7 @@ export function buildReport(
   results: readonly CaseResult[],
   seeds: readonly number[],
   targets: Targets,
+  resources?: SuiteResources,
 ): Report {
   const tagsOf = (name: string) => scenarios.find((s) => s.name === name)?.tags ?? [];
   const tagged = (tag: string) => results.filter((r) => tagsOf(r.scenario).includes(tag));
@@ -164,6 +168,7 @@ export function buildReport(
     metrics,
     gate: { passed: missed.length === 0, missed },
     scenarios: summaries,
+    ...(resources === undefined ? {} : { resources }),
   };
 }
 
@@ -174,6 +179,7 @@ const duration = (ms: number) =>
     : ms >= 60_000
       ? `${(ms / 60_000).toFixed(1)} min`
       : `${(ms / 1000).toFixed(1)} s`;
+const mib = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 const spread = (d: Distribution) => `${duration(d.p50)} / ${duration(d.p95)} / ${duration(d.max)}`;
 
 /** Markdown that fits a pull-request comment or a CI step summary. */
@@ -186,6 +192,12 @@ export function renderMarkdown(report: Report): string {
     "",
     `${m.runs} runs (${report.scenarios.length} scenarios × ${report.seeds.length} seeds), ${m.failedRuns} failed.`,
     "",
+    ...(report.resources === undefined
+      ? []
+      : [
+          `${report.resources.runs} runs in ${(report.resources.wallMs / 1000).toFixed(1)} s on ${report.resources.workers} workers (${report.resources.runsPerSecond.toFixed(2)} runs/s); peak RSS ${mib(report.resources.peakRssBytes.parent)} (suite), ${mib(report.resources.peakRssBytes.worker)} (largest worker).`,
+          "",
+        ]),
     "| metric | measured | target | |",
     "|---|---|---|---|",
     `| success under no faults | ${pct(m.successUnderNoFaults)} | ≥ ${pct(t.successUnderNoFaults)} | ${mark(m.successUnderNoFaults >= t.successUnderNoFaults)} |`,

@@ -19,7 +19,12 @@ const WORKER = new URL("./case-worker.ts", import.meta.url);
  */
 export async function runInWorkers(
   cases: readonly PoolCase[],
-  options: { workers: number; onCase?: (result: CaseResult) => void },
+  options: {
+    workers: number;
+    onCase?: (result: CaseResult) => void;
+    /** A worker's peak RSS so far (bytes), sent with each of its results. */
+    onWorkerRss?: (peakRssBytes: number) => void;
+  },
 ): Promise<CaseResult[]> {
   const results: CaseResult[] = new Array(cases.length);
   let next = 0;
@@ -50,8 +55,14 @@ export async function runInWorkers(
         current = { id, item, startedAt: performance.now() };
         worker.send({ id, ...item });
       };
-      const onMessage = (message: { id: number; result?: CaseResult; error?: string }) => {
+      const onMessage = (message: {
+        id: number;
+        result?: CaseResult;
+        error?: string;
+        peakRssBytes?: number;
+      }) => {
         if (current === undefined || message.id !== current.id) return;
+        if (message.peakRssBytes !== undefined) options.onWorkerRss?.(message.peakRssBytes);
         const { item, startedAt } = current;
         finish(
           message.id,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { SCENARIOS } from "../scenarios/index.js";
+import { suiteResources } from "./resources.js";
 import { runSuite } from "./runner.js";
 import { DEFAULT_TARGETS, loadTargets } from "./targets.js";
 import { readCases, writeReport } from "./write-report.js";
@@ -55,6 +56,46 @@ describe("report.json", () => {
     expect(again.report.scenarios.map((s) => [s.name, s.runs, s.passed])).toEqual(
       whole.report.scenarios.map((s) => [s.name, s.runs, s.passed]),
     );
+  });
+});
+
+describe("report.json resources", () => {
+  it("records wall time, runs per second and peak RSS, valid against the schema and shown in report.md and report.html", async () => {
+    const scenarios = SCENARIOS.slice(0, 1);
+    const cases = await runSuite(scenarios, { seeds: [1] });
+    const resources = suiteResources({
+      wallMs: 2_000,
+      runs: 4,
+      workers: 2,
+      workerPeakRssBytes: 150 * 1024 * 1024,
+    });
+    const { markdown } = await writeReport(dir, scenarios, cases, [1], DEFAULT_TARGETS, resources);
+    const file = JSON.parse(await readFile(join(dir, "report.json"), "utf8"));
+    const validate = new Ajv2020({ allErrors: true, strict: false }).compile(schema);
+    expect(validate(file) ? [] : validate.errors).toEqual([]);
+    expect(file.resources).toEqual({
+      wallMs: 2_000,
+      runs: 4,
+      runsPerSecond: 2,
+      workers: 2,
+      peakRssBytes: { parent: resources.peakRssBytes.parent, worker: 157_286_400 },
+    });
+    expect(resources.peakRssBytes.parent).toBe(process.resourceUsage().maxRSS * 1024);
+    const parentMib = (resources.peakRssBytes.parent / 1024 / 1024).toFixed(0);
+    expect(markdown).toContain(
+      `4 runs in 2.0 s on 2 workers (2.00 runs/s); peak RSS ${parentMib} MiB (suite), 150 MiB (largest worker).`,
+    );
+    expect(await readFile(join(dir, "report.html"), "utf8")).toContain(
+      `<p id="resources" class="muted">4 runs in 2.0 s (real) on 2 workers: 2.00 runs/s; peak RSS ${parentMib} MiB (suite), 150 MiB (largest worker).</p>`,
+    );
+  });
+
+  it("leaves the block out of a report given none, as merged shards are", async () => {
+    const scenarios = SCENARIOS.slice(0, 1);
+    const cases = await runSuite(scenarios, { seeds: [1] });
+    const { report, markdown } = await writeReport(dir, scenarios, cases, [1], DEFAULT_TARGETS);
+    expect("resources" in report).toBe(false);
+    expect(markdown).not.toContain("peak RSS");
   });
 });
 

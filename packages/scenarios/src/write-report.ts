@@ -2,6 +2,7 @@ import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { buildReport, type Report, renderMarkdown } from "./report.js";
 import { renderHtml } from "./report-html.js";
+import type { SuiteResources } from "./resources.js";
 import type { CaseResult } from "./runner.js";
 import type { Scenario } from "./scenario.js";
 import type { Targets } from "./targets.js";
@@ -16,8 +17,9 @@ export async function writeReport(
   cases: readonly CaseResult[],
   seeds: readonly number[],
   targets: Targets,
+  resources?: SuiteResources,
 ): Promise<{ report: Report; markdown: string }> {
-  const report = buildReport(scenarios, cases, seeds, targets);
+  const report = buildReport(scenarios, cases, seeds, targets, resources);
   const markdown = renderMarkdown(report);
   await mkdir(out, { recursive: true });
   const file: ReportFile = { ...report, cases: [...cases] };

@@ -4,6 +4,7 @@ import { join, resolve } from "node:path";
 import { Command, InvalidArgumentError } from "commander";
 import { SCENARIOS } from "../../scenarios/index.js";
 import { createProgress } from "../progress.js";
+import { suiteResources } from "../resources.js";
 import { runCase } from "../runner.js";
 import { parseShard, type Shard, selectShard } from "../shard.js";
 import { loadTargets } from "../targets.js";
@@ -91,14 +92,32 @@ program
       );
       const progress = createProgress(cases.length);
       const started = performance.now();
+      let workerPeakRssBytes = 0;
       const results = await runInWorkers(cases, {
         workers: options.workers,
         onCase: progress.tick,
+        onWorkerRss: (bytes) => {
+          workerPeakRssBytes = Math.max(workerPeakRssBytes, bytes);
+        },
       });
+      const wallMs = performance.now() - started;
       progress.done();
       const out = resolve(options.out);
-      const { report, markdown } = await writeReport(out, scenarios, results, seeds, targets);
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      const resources = suiteResources({
+        wallMs,
+        runs: results.length,
+        workers: options.workers,
+        workerPeakRssBytes,
+      });
+      const { report, markdown } = await writeReport(
+        out,
+        scenarios,
+        results,
+        seeds,
+        targets,
+        resources,
+      );
+      const seconds = (wallMs / 1000).toFixed(1);
       process.stdout.write(
         `${markdown}\n${results.length} runs in ${seconds} s on ${options.workers} workers. Report: ${join(out, "report.md")}\n`,
       );

@@ -60,6 +60,43 @@ describe("simulatorFetch", () => {
     expect(issues.data.map((issue) => issue.title)).toEqual(["ghost"]);
   });
 
+  it("rejects with the signal's reason when the client aborts a request the simulator holds, as undici does", async () => {
+    const clock = createVirtualClock();
+    const sim = createGithubSimulator({
+      clock,
+      random: createSeed(5).stream("github"),
+      journal: createFaultJournal(clock),
+      repos: ["octo/demo"],
+      // A day of latency: in virtual time, a connection that never answers.
+      faults: [{ endpoint: "repos.get", nth: 1, fault: { kind: "latency", ms: 86_400_000 } }],
+    });
+    const start = clock.now();
+    const controller = new AbortController();
+    const timer = clock
+      .sleep(10_000)
+      .then(() => controller.abort(new Error("client gave up after 10 s")));
+    const outcome = await simulatorFetch(sim)(`${sim.baseUrl}/repos/octo/demo`, {
+      headers: { authorization: "token ghp_simulated" },
+      signal: controller.signal,
+    }).then(
+      (response) => `answered ${response.status}`,
+      (error: Error) => error.message,
+    );
+    await timer;
+    expect(outcome).toBe("client gave up after 10 s");
+    expect(clock.now() - start).toBe(10_000);
+  });
+
+  it("rejects at once for a signal aborted before the request", async () => {
+    const { sim } = harness(6);
+    const controller = new AbortController();
+    controller.abort(new Error("already stopped"));
+    await expect(
+      simulatorFetch(sim)(`${sim.baseUrl}/repos/octo/demo`, { signal: controller.signal }),
+    ).rejects.toThrow("already stopped");
+    expect(sim.requests()).toEqual([]);
+  });
+
   it("fails loudly for a host the simulator does not serve", async () => {
     const { sim } = harness(4);
     await expect(simulatorFetch(sim)("https://example.com/x")).rejects.toThrow(
