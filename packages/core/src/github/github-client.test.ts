@@ -258,14 +258,14 @@ describe.each(SERVE_MODES)("authentication and permission failures (%s)", (mode)
 });
 
 describe.each(SERVE_MODES)("per-request timeout (%s)", (mode) => {
-  it("abandons a hung read after requestTimeoutMs and recovers on the next attempt", async () => {
+  it("abandons a hung read after readTimeoutMs and recovers on the next attempt", async () => {
     // The latency is real here (the simulator on the system clock), so the
     // timeout is too; waits between attempts stay on the virtual clock.
     world = await simulatedGithub({
       mode,
       simClock: chaosSystemClock,
       faults: [{ endpoint: "issues.listForRepo", nth: 1, fault: { kind: "latency", ms: 1_500 } }],
-      client: { requestTimeoutMs: 200 },
+      client: { readTimeoutMs: 200 },
     });
     expect(await findIssueByMarker(world.client, REPO, { runId: "r1" })).toBeUndefined();
     // The simulator records the slow request only when it answers, after the test; count sends.

@@ -32,12 +32,14 @@ export const GITHUB_THROTTLE = {
  *   clients wait a second past the reset, so one honest wait always fits,
  *   with a minute to spare; waiting more than that in one operation means
  *   something is wrong, and the run is better paused with guidance.
- * - `requestTimeoutMs` 30 000: GitHub itself cuts a request off after 10 s
- *   ("Server Error"), so an answer that has not come after 30 s is a hung
- *   connection, not a slow server. Keeping it above GitHub's own cut-off
- *   also matters for writes: by the time a create times out here, GitHub
+ * - `requestTimeoutMs` 30 000, for writes: GitHub itself cuts a request off
+ *   after 10 s ("Server Error"), so an answer that has not come after 30 s
+ *   is a hung connection, not a slow server. Keeping it above GitHub's own
+ *   cut-off matters for writes: by the time a create times out here, GitHub
  *   has finished with it one way or the other, so the lookup that follows
  *   sees the truth instead of racing a write still in flight.
+ * - `readTimeoutMs` 10 000, for reads (GET, HEAD): nothing to race, so a
+ *   hung read is given up at GitHub's own cut-off and retried at once.
  * - `maxAttempts` 8: a burst of 5xx or dropped connections is ridden out
  *   (with full-jitter backoff of at most 1+2+4+…+60 s ≈ 2 min in all) while
  *   a real outage still ends the operation in minutes; a retry budget, when
@@ -49,6 +51,7 @@ export const GITHUB_CLIENT_DEFAULTS = {
   baseUrl: "https://api.github.com",
   maxWaitMs: 3_600_000 + 60_000,
   requestTimeoutMs: 30_000,
+  readTimeoutMs: 10_000,
   userAgent: "workflowmaster",
   maxAttempts: 8,
   baseDelayMs: 1_000,
@@ -83,8 +86,10 @@ export interface CreateGithubClientOptions {
   /** Cap on the total time one operation may spend waiting (default 61 min). */
   maxWaitMs?: number;
   userAgent?: string;
-  /** A request with no complete answer after this long is abandoned (default 30 s). */
+  /** A write with no complete answer after this long is abandoned (default 30 s). */
   requestTimeoutMs?: number;
+  /** A read (GET, HEAD) with no complete answer after this long is abandoned (default 10 s). */
+  readTimeoutMs?: number;
   /** Times `requestTimeoutMs` (default the system clock; see `timedFetch`). */
   timeoutClock?: Clock;
   /** Octokit's and the adapter's log lines, redacted; default: dropped. */
@@ -149,6 +154,7 @@ const optionsSchema = z.strictObject({
   maxWaitMs: z.int().min(0).default(GITHUB_CLIENT_DEFAULTS.maxWaitMs),
   userAgent: z.string().min(1).default(GITHUB_CLIENT_DEFAULTS.userAgent),
   requestTimeoutMs: z.int().min(1).default(GITHUB_CLIENT_DEFAULTS.requestTimeoutMs),
+  readTimeoutMs: z.int().min(1).default(GITHUB_CLIENT_DEFAULTS.readTimeoutMs),
   timeoutClock: clockSchema.optional(),
   log: z.custom<GithubLogSink>(isFunction, "must be a function").optional(),
   faultPoints: z.custom<FaultPoints>(hasMethods("hit"), "must be FaultPoints (hit)").optional(),
@@ -216,6 +222,7 @@ export function createGithubClient(options: CreateGithubClientOptions): GithubCl
   const clock = config.clock;
   const fetch = timedFetch(config.fetch, {
     timeoutMs: config.requestTimeoutMs,
+    readTimeoutMs: config.readTimeoutMs,
     clock: config.timeoutClock ?? systemClock,
   });
 

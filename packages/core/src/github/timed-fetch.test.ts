@@ -79,6 +79,26 @@ describe("timedFetch on a virtual clock", () => {
     expect(classify(failure).code).toBe("WFM-OPERATION-TIMEOUT");
   });
 
+  it("gives a read readTimeoutMs and a write timeoutMs", async () => {
+    const timedOutAt = async (method: string) => {
+      const clock = createVirtualClock(0);
+      const hung: typeof fetch = (_input, init) =>
+        clock.sleep(86_400_000, init?.signal ?? undefined).then(() => new Response("late"));
+      await timedFetch(hung, { timeoutMs: 30_000, readTimeoutMs: 10_000, clock })(
+        "http://sim.test/x",
+        { method },
+      ).then(
+        () => expect.unreachable(),
+        (error: unknown) => expect(error).toBeInstanceOf(GithubRequestTimeoutError),
+      );
+      return clock.now();
+    };
+    expect(await timedOutAt("GET")).toBe(10_000);
+    expect(await timedOutAt("HEAD")).toBe(10_000);
+    expect(await timedOutAt("POST")).toBe(30_000);
+    expect(await timedOutAt("PATCH")).toBe(30_000);
+  });
+
   it("passes the caller's abort through", async () => {
     const clock = createVirtualClock(0);
     const controller = new AbortController();

@@ -17,7 +17,10 @@ export class GithubRequestTimeoutError extends Error {
 }
 
 export interface TimedFetchOptions {
+  /** For writes (any method but GET and HEAD). */
   timeoutMs: number;
+  /** For reads (GET, HEAD); default `timeoutMs`. */
+  readTimeoutMs?: number;
   /**
    * Times the request. It guards real I/O, so production and HTTP tests use
    * the system clock: a virtual clock jumps ahead as soon as the event loop
@@ -35,8 +38,11 @@ export interface TimedFetchOptions {
  * instead of an error; reading it here turns that into a transport error.
  */
 export function timedFetch(fetch: Fetch, options: TimedFetchOptions): Fetch {
-  const { timeoutMs, clock } = options;
+  const { clock } = options;
   return async (input, init) => {
+    const method = (init?.method ?? "GET").toUpperCase();
+    const read = method === "GET" || method === "HEAD";
+    const timeoutMs = read ? (options.readTimeoutMs ?? options.timeoutMs) : options.timeoutMs;
     const timeout = new AbortController();
     const timer = new AbortController();
     clock.sleep(timeoutMs, timer.signal).then(
@@ -50,7 +56,6 @@ export function timedFetch(fetch: Fetch, options: TimedFetchOptions): Fetch {
       init?.signal == null ? timeout.signal : AbortSignal.any([init.signal, timeout.signal]);
     try {
       const response = await fetch(input, { ...init, signal });
-      const method = (init?.method ?? "GET").toUpperCase();
       const body =
         NULL_BODY_STATUSES.has(response.status) || method === "HEAD"
           ? null
