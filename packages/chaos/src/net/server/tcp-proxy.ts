@@ -4,6 +4,7 @@ import type { FaultJournal } from "../../journal/fault-journal.js";
 import type { JsonObject } from "../../journal/json-value.js";
 import type { Seed } from "../../seed/create-seed.js";
 import { createSeededRandom, type SeededRandom } from "../../seed/seeded-random.js";
+import { ReadSlab } from "../stream/read-slab.js";
 import {
   formatAddress,
   listenErrorMessage,
@@ -40,6 +41,8 @@ export class ProxyAlreadyStarted extends Error {
 }
 
 const UINT32 = 0xffff_ffff;
+/** The most one upstream read takes once the downstream link runs toxics (libuv's own size). */
+const CHAINED_READ_BYTES = 64 * 1024;
 
 /**
  * A TCP listener that dials `upstream` for every accepted client and joins
@@ -173,11 +176,23 @@ export class TcpProxy {
       connection.destroy();
       return;
     }
+    // The upstream side reads into large slabs (`onread`), handing each read to the downstream
+    // link: fewer, larger reads than 'data' events give (an accepted socket cannot do this).
+    const slab = new ReadSlab();
+    let feedDownstream: (data: Buffer) => void = () => upstream.pause();
     const upstream = connect({
       host: target.host,
       port: target.port,
       allowHalfOpen: true,
       noDelay: true,
+      onread: {
+        buffer: slab.room,
+        callback: (length, room) => {
+          feedDownstream(slab.take(length, room as Buffer));
+          // The link pauses the socket itself when its destination is full.
+          return true;
+        },
+      },
     });
     connection.upstream = upstream;
     upstream.on("error", (error) =>
@@ -209,8 +224,17 @@ export class TcpProxy {
             connection.destroy();
           },
         });
-        const [source, dest] = direction === "upstream" ? [client, upstream] : [upstream, client];
-        link.start(source, dest);
+        if (direction === "upstream") {
+          link.start(client, upstream);
+        } else {
+          feedDownstream = (data) => {
+            link.receive(data);
+            // Once toxics hold chunks (latency keeps up to 1024), keep them at libuv's usual size.
+            if (!link.direct) slab.limitReads(CHAINED_READ_BYTES);
+          };
+          link.start(upstream, client, { fed: true });
+          if (!link.direct) slab.limitReads(CHAINED_READ_BYTES);
+        }
       }
       // The connection is done when both sockets are closed.
       for (const socket of [client, upstream]) {

@@ -33,6 +33,12 @@ export interface LinkContext {
   onFinished(link: ToxicLink): void;
 }
 
+/** How a link gets its bytes: from the source's `data` events, or handed to `receive` by the caller. */
+export interface LinkStartOptions {
+  /** The caller reads the source itself (a socket with `onread`) and hands each read to `receive`. */
+  readonly fed?: boolean;
+}
+
 /**
  * One direction of one connection (Toxiproxy's `ToxicLink`): source socket →
  * hidden noop → toxics in insertion order → destination socket, each stage a
@@ -40,6 +46,13 @@ export interface LinkContext {
  * interrupts the stages concerned, moves what they hold on, rewires and
  * restarts them, which re-rolls their toxicity. When the chain ends the
  * stream (end of input, or a toxic closing), the destination is closed.
+ *
+ * While the chain holds only the hidden noop, the link runs direct: each read
+ * is written to the destination at once, with the destination's backpressure
+ * pausing the source, and no stage runs (the noop would only pass chunks on,
+ * at several promise hops each). The first toxic to reach the link starts
+ * the chain behind the bytes already written, so it applies to the rest of
+ * the stream, as in Toxiproxy; the link then stays on the chain.
  */
 export class ToxicLink {
   readonly direction: StreamName;
@@ -49,6 +62,14 @@ export class ToxicLink {
   #input: ChunkChannel;
   #output: ChunkChannel;
   #finished = false;
+  /** No toxic has reached this link yet: reads go straight to the destination. */
+  #direct = false;
+  #source: Socket | undefined;
+  #dest: Socket | undefined;
+  /** Direct writes not yet flushed, and who waits for them all. */
+  #unflushed = 0;
+  #onFlushed: (() => void) | undefined;
+  #awaitingDrain = false;
 
   constructor(chain: readonly ToxicWrapper[], context: LinkContext) {
     this.direction = context.direction;
@@ -69,31 +90,56 @@ export class ToxicLink {
     return this.#finished;
   }
 
-  /** Starts reading `source`, running the chain and writing to `dest`. */
-  start(source: Socket, dest: Socket): void {
-    source.on("data", (data: Buffer) => {
-      const room = this.#input.push({ data, timestamp: performance.now() });
-      if (room === undefined) return;
-      source.pause();
-      void room.then(() => {
-        if (!source.destroyed) source.resume();
-      });
-    });
-    const endInput = () => this.#input.close();
+  /** Whether reads still go straight to the destination (no toxic has reached this link). */
+  get direct(): boolean {
+    return this.#direct && !this.#finished;
+  }
+
+  /** Starts reading `source`, running the chain (or writing direct) to `dest`. */
+  start(source: Socket, dest: Socket, options: LinkStartOptions = {}): void {
+    this.#source = source;
+    this.#dest = dest;
+    if (!options.fed) source.on("data", (data: Buffer) => this.receive(data));
+    const endInput = () => {
+      if (this.#direct) this.#finishDirect(false);
+      else this.#input.close();
+    };
     source.once("end", endInput);
     source.once("close", endInput);
+    if (this.#wrappers.length > 1 || this.#wrappers[0] !== HIDDEN_NOOP) {
+      this.#startChain();
+    } else {
+      this.#direct = true;
+      dest.once("close", () => {
+        if (this.#direct) this.#finishDirect(true);
+      });
+    }
     if (source.destroyed) endInput();
-    this.#wrappers.forEach((wrapper, index) => {
-      const stub = this.#stubs[index] as ToxicStub;
-      if (wrapper.toxic.newState) stub.state = wrapper.toxic.newState();
-      this.#run(index);
-    });
+    if (dest.destroyed && this.#direct) this.#finishDirect(true);
     source.resume();
-    void this.#write(dest);
+  }
+
+  /** One read from the source, in order (called for `data` events, or by the caller when fed). */
+  receive(data: Buffer): void {
+    const source = this.#source as Socket;
+    if (this.#direct) {
+      this.#writeDirect(source, data);
+      return;
+    }
+    const room = this.#input.push({ data, timestamp: performance.now() });
+    if (room === undefined) return;
+    source.pause();
+    void room.then(() => {
+      if (!source.destroyed) source.resume();
+    });
   }
 
   /** Appends a toxic to the end of the chain. */
   async add(wrapper: ToxicWrapper): Promise<void> {
+    if (this.#direct && !this.#finished) {
+      this.#direct = false;
+      this.#startChain();
+    }
     const index = this.#stubs.length;
     const previous = this.#stubs[index - 1] as ToxicStub;
     const input = new ChunkChannel(wrapper.toxic.bufferSize);
@@ -154,6 +200,67 @@ export class ToxicLink {
     for (const stub of this.#stubs) stub.kill();
   }
 
+  /** Runs every stage of the chain and the writer behind it, after any bytes already written direct. */
+  #startChain(): void {
+    this.#wrappers.forEach((wrapper, index) => {
+      const stub = this.#stubs[index] as ToxicStub;
+      if (wrapper.toxic.newState) stub.state = wrapper.toxic.newState();
+      this.#run(index);
+    });
+    void this.#write(this.#dest as Socket, this.#flushed());
+  }
+
+  #writeDirect(source: Socket, data: Buffer): void {
+    const dest = this.#dest as Socket;
+    // The destination is gone: hold the source as the chain's full buffer would.
+    if (this.#finished) {
+      source.pause();
+      return;
+    }
+    if (data.length === 0) return;
+    this.#unflushed += 1;
+    // A failed write is reported on the socket's 'error' event, handled by the connection.
+    const fits = dest.write(data, () => this.#written());
+    // Pause only while bytes wait in the socket's queue: a write the kernel took at once needs no drain.
+    if (!fits && dest.writableLength > 0 && !this.#awaitingDrain) {
+      this.#awaitingDrain = true;
+      source.pause();
+      dest.once("drain", () => {
+        this.#awaitingDrain = false;
+        // Also after a switch to the chain, whose own backpressure pauses the source again if need be.
+        if (!this.#finished && !source.destroyed) source.resume();
+      });
+    }
+  }
+
+  #written(): void {
+    this.#unflushed -= 1;
+    if (this.#unflushed > 0) return;
+    const onFlushed = this.#onFlushed;
+    this.#onFlushed = undefined;
+    onFlushed?.();
+  }
+
+  /** Settles once every direct write so far has been flushed. */
+  #flushed(): Promise<void> {
+    if (this.#unflushed === 0) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const previous = this.#onFlushed;
+      this.#onFlushed = () => {
+        previous?.();
+        resolve();
+      };
+    });
+  }
+
+  /** The end of a direct link: the source ended, or the destination closed (`gone`). */
+  #finishDirect(gone: boolean): void {
+    if (this.#finished) return;
+    this.kill();
+    this.#context.closeSocket(this.#dest as Socket, gone ? Promise.resolve() : this.#flushed());
+    this.#context.onFinished(this);
+  }
+
   #run(index: number): void {
     const stub = this.#stubs[index] as ToxicStub;
     const wrapper = this.#wrappers[index] as ToxicWrapper;
@@ -177,7 +284,7 @@ export class ToxicLink {
       });
   }
 
-  async #write(dest: Socket): Promise<void> {
+  async #write(dest: Socket, written: Promise<void>): Promise<void> {
     let gone = dest.destroyed;
     // The current wait, woken early when the destination closes.
     let wakeWriter: (() => void) | undefined;
@@ -190,7 +297,7 @@ export class ToxicLink {
         wakeWriter = resolve;
         arm(resolve);
       });
-    let flushed: Promise<void> = Promise.resolve();
+    let flushed = written;
     for (;;) {
       if (gone) break;
       const chunk = this.#output.take();
