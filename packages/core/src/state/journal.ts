@@ -256,6 +256,34 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
     }
   };
 
+  // Runs file I/O whose fault points may kill the process. A fault point
+  // that throws is the process dying there: the kernel closes its files and
+  // nothing is repaired; recovery at the next open deals with whatever
+  // reached the disk. Any other failure truncates back to the last
+  // acknowledged record.
+  const withRecovery = async (
+    io: (point: (name: FaultPoint) => Promise<void>) => Promise<void>,
+  ) => {
+    let crashed = false;
+    const point = async (name: FaultPoint) => {
+      try {
+        await faultPoints.hit(name, { runId });
+      } catch (crash) {
+        crashed = true;
+        const open = handle;
+        handle = undefined;
+        if (open) await open.close();
+        throw crash;
+      }
+    };
+    try {
+      await io(point);
+    } catch (error) {
+      if (crashed) throw error;
+      throw await recover(error);
+    }
+  };
+
   return {
     get lastSeq() {
       return lastSeq;
@@ -279,31 +307,13 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
       const bytes = encoder.encode(line);
       const record: JournalRecord<T> = { ...unsigned, prevHash: lastHash, sha256 };
       dirty = true;
-      let crashed = false;
-      // A fault point that throws is the process dying there: the kernel
-      // closes its files and nothing is repaired; recovery at the next open
-      // deals with whatever reached the disk.
-      const point = async (name: FaultPoint) => {
-        try {
-          await faultPoints.hit(name, { runId });
-        } catch (crash) {
-          crashed = true;
-          const open = handle;
-          handle = undefined;
-          if (open) await open.close();
-          throw crash;
-        }
-      };
       const durable = input.durable !== false;
-      try {
+      await withRecovery(async (point) => {
         handle ??= await fs.open(path, "a");
         await writeAll(handle, bytes);
         await point(FaultPoint.JournalWritten);
         if (durable) await syncHandle(handle, point);
-      } catch (error) {
-        if (crashed) throw error;
-        throw await recover(error);
-      }
+      });
       dirty = false;
       endOffset += bytes.length;
       lastSeq = seq;
@@ -314,23 +324,7 @@ export function createJournalWriter(options: JournalWriterOptions): JournalWrite
     async flush() {
       const open = handle;
       if (synced.endOffset === endOffset || open === undefined) return;
-      let crashed = false;
-      const point = async (name: FaultPoint) => {
-        try {
-          await faultPoints.hit(name, { runId });
-        } catch (crash) {
-          crashed = true;
-          handle = undefined;
-          await open.close();
-          throw crash;
-        }
-      };
-      try {
-        await syncHandle(open, point);
-      } catch (error) {
-        if (crashed) throw error;
-        throw await recover(error);
-      }
+      await withRecovery((point) => syncHandle(open, point));
       synced = { endOffset, lastSeq, lastHash };
     },
     async close() {
