@@ -14,10 +14,13 @@ import {
   type FileSystem,
   type GithubClient,
   nodeProcessSpawner,
+  type Phase,
+  type Ports,
   type ProcessSpawner,
   type RetryBudget,
   seededRandom,
   type VirtualClock,
+  type Workflow,
 } from "@workflowmaster/core";
 
 export const OWNER = "acme";
@@ -183,4 +186,122 @@ export async function createDevWorld(
     },
     close: () => temp.cleanup(),
   };
+}
+
+/** The parts of a phase the engine calls in a clean run. */
+export const PHASE_PARTS = ["precondition", "run", "postcondition"] as const;
+export type PhasePart = (typeof PHASE_PARTS)[number];
+
+/** Real time spent in one part of a phase, and the GitHub requests and processes it caused. */
+export interface PartCost {
+  ms: number;
+  githubRequests: number;
+  spawned: number;
+}
+
+/** Per phase name, per part; summed over every run measured. */
+export type PhaseCosts = Map<string, Record<PhasePart, PartCost>>;
+
+const zeroPart = (): PartCost => ({ ms: 0, githubRequests: 0, spawned: 0 });
+
+/**
+ * The same workflow with each phase's `precondition`, `run` and
+ * `postcondition` timed and the GitHub requests and processes started
+ * inside them counted into `costs` (phases run one at a time, so what
+ * `counts` gains meanwhile is that part's). Nothing else about the phases
+ * changes: this is how the benchmark tells the time inside `run` from the
+ * checks around it and from the engine's own work.
+ */
+export function timedWorkflow<I>(
+  workflow: Workflow<I>,
+  counts: Counts,
+  costs: PhaseCosts,
+): Workflow<I> {
+  const phases = workflow.phases.map((phase): Workflow<I>["phases"][number] => {
+    const measure = async <T>(part: PhasePart, work: () => Promise<T>): Promise<T> => {
+      let entry = costs.get(phase.name);
+      if (entry === undefined) {
+        entry = { precondition: zeroPart(), run: zeroPart(), postcondition: zeroPart() };
+        costs.set(phase.name, entry);
+      }
+      const cost = entry[part];
+      const requests = counts.githubRequests;
+      const spawned = counts.spawned;
+      const started = performance.now();
+      try {
+        return await work();
+      } finally {
+        cost.ms += performance.now() - started;
+        cost.githubRequests += counts.githubRequests - requests;
+        cost.spawned += counts.spawned - spawned;
+      }
+    };
+    const precondition = phase.precondition;
+    const postcondition = phase.postcondition;
+    return {
+      ...phase,
+      run: (ctx) => measure("run", () => phase.run(ctx)),
+      ...(precondition === undefined
+        ? {}
+        : {
+            precondition: (ctx) => measure("precondition", () => precondition.call(phase, ctx)),
+          }),
+      ...(postcondition === undefined
+        ? {}
+        : {
+            postcondition: (ctx, value) =>
+              measure("postcondition", () => postcondition.call(phase, ctx, value)),
+          }),
+    };
+  });
+  return { ...workflow, phases };
+}
+
+/** Sums one part over every phase (or over the phases `include` accepts). */
+export function partTotal(
+  costs: PhaseCosts,
+  part: PhasePart,
+  include: (phase: string) => boolean = () => true,
+): PartCost {
+  const total = zeroPart();
+  for (const [phase, parts] of costs) {
+    if (!include(phase)) continue;
+    total.ms += parts[part].ms;
+    total.githubRequests += parts[part].githubRequests;
+    total.spawned += parts[part].spawned;
+  }
+  return total;
+}
+
+function noProgress(): void {
+  // Bare: no watchdog listens.
+}
+
+/**
+ * Phases called bare, as issue 7 defines the baseline: each `run(ctx)` in
+ * order, given the input and the values of the phases before it, with no
+ * engine — no run store, lock, journal, snapshot, event, retry, watchdog,
+ * precondition or postcondition. `results` supplies the values of phases
+ * not run here (the skipped preflight's).
+ */
+export async function runPhasesBare<I>(
+  phases: Workflow<I>["phases"],
+  options: { runId: string; input: I; ports: Ports; results: Readonly<Record<string, unknown>> },
+): Promise<Record<string, unknown>> {
+  const { runId, input, ports } = options;
+  const results: Record<string, unknown> = { ...options.results };
+  const signal = new AbortController().signal;
+  for (const phase of phases as readonly Phase<I, unknown>[]) {
+    results[phase.name] = await phase.run({
+      runId,
+      input,
+      results,
+      attempt: 1,
+      signal,
+      progress: noProgress,
+      ports,
+      idempotencyKey: `${runId}:${phase.name}`,
+    });
+  }
+  return results;
 }
