@@ -74,6 +74,10 @@ export class GitSession {
    * an error (simple-git's default ignores an exit code without stderr), a
    * rolling inactivity limit. Created on first use, because simple-git
    * refuses a directory that does not exist, which preflight reports itself.
+   * simple-git is patched (patches/simple-git@3.36.0.patch): unpatched, a
+   * command that prints nothing (a clean `status`, `cat-file -e`, `add`)
+   * waits 50 ms more for late output even after the process's stdio has
+   * closed — a quarter of a dev run's time. After 'close' nothing can come.
    */
   get git(): SimpleGit {
     this.instance ??= simpleGit({
