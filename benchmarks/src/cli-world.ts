@@ -1,8 +1,7 @@
-import { type ChildProcess, spawn } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CHAOS_GIT_IDENTITY, runGit } from "@workflowmaster/chaos";
+import { CHAOS_GIT_IDENTITY, runGit, startListeningChild } from "@workflowmaster/chaos";
 
 export const CLI_BIN = fileURLToPath(
   new URL("../../packages/core/bin/workflowmaster.js", import.meta.url),
@@ -48,74 +47,28 @@ export async function createCliWorld(root: string): Promise<CliWorld> {
   const clone = join(root, "clone");
   await git(["clone", "--quiet", `file://${bare}`, clone], root);
   const token = `bench-token-${process.pid}`;
-  const simulator = spawn(
-    process.execPath,
-    [
-      CHAOS_BIN,
-      "github-sim",
-      "--port",
-      "0",
-      "--repo",
-      `${OWNER}/${NAME}`,
-      "--git-dir",
-      bare,
-      "--token",
-      token,
-    ],
-    { stdio: ["ignore", "pipe", "pipe"], detached: true },
-  );
-  try {
-    const apiUrl = await listeningUrl(simulator);
-    return {
-      clone,
-      env: {
-        ...CHAOS_GIT_IDENTITY,
-        PATH: process.env.PATH ?? "/usr/bin:/bin",
-        HOME: home,
-        GITHUB_API_URL: apiUrl,
-        GITHUB_TOKEN: token,
-        LANG: "C.UTF-8",
-      },
-      close: () => stopGroup(simulator),
-    };
-  } catch (error) {
-    await stopGroup(simulator);
-    throw error;
-  }
-}
-
-/** The simulator's first stdout line is `listening on URL`. */
-function listeningUrl(child: ChildProcess): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = "";
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`github-sim did not start: ${err}`)), 30_000);
-    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
-      err += chunk;
-    });
-    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
-      out += chunk;
-      const match = /^listening on (http:\/\/\S+)\n/.exec(out);
-      if (match?.[1] !== undefined) {
-        clearTimeout(timer);
-        resolve(match[1]);
-      }
-    });
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      reject(new Error(`github-sim exited (${code}) before listening: ${err}`));
-    });
-  });
-}
-
-/** SIGTERM to the simulator's own process group (its bin runs a second node), then wait. */
-async function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.pid === undefined || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  try {
-    process.kill(-child.pid, "SIGTERM");
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "ESRCH") throw error;
-  }
-  await exited;
+  const simulator = await startListeningChild(process.execPath, [
+    CHAOS_BIN,
+    "github-sim",
+    "--port",
+    "0",
+    "--repo",
+    `${OWNER}/${NAME}`,
+    "--git-dir",
+    bare,
+    "--token",
+    token,
+  ]);
+  return {
+    clone,
+    env: {
+      ...CHAOS_GIT_IDENTITY,
+      PATH: process.env.PATH ?? "/usr/bin:/bin",
+      HOME: home,
+      GITHUB_API_URL: simulator.url,
+      GITHUB_TOKEN: token,
+      LANG: "C.UTF-8",
+    },
+    close: () => simulator.stop(),
+  };
 }

@@ -175,6 +175,11 @@ export {
   type LimitSupportOptions,
   type LimitSupportReport,
 } from "./process/limit-support.js";
+export {
+  type ListeningChild,
+  type StartListeningChildOptions,
+  startListeningChild,
+} from "./process/listening-child.js";
 export type { MemoryCgroupUsage } from "./process/memory-cgroup.js";
 export type { PointKill } from "./process/point-kill.js";
 export {
