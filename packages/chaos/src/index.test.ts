@@ -75,6 +75,7 @@ describe("@workflowmaster/chaos public surface", () => {
       "staleIndexLock",
       "startCpuHogs",
       "startGitDaemon",
+      "startListeningChild",
       "startToxiproxyServer",
       "systemClock",
       "truncatedLooseObject",
