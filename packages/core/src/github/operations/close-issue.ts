@@ -1,82 +1,44 @@
 import type { Result } from "../../errors/index.js";
-import { err, ok } from "../../errors/index.js";
-import { callGithub } from "../github-call.js";
 import type { GithubClient } from "../github-client.js";
-import { parseRepoRef, type RepoRef, repoSlug } from "../repo-ref.js";
-import { parseIssueNumber } from "./parse-input.js";
+import type { RepoRef } from "../repo-ref.js";
+import {
+  type Closable,
+  type Closed,
+  type CloseInput,
+  closeOnce,
+  observeClosed,
+} from "./close-once.js";
 
-/** The outcome of a close; JSON, so a rollback can record it. */
-export interface Closed {
-  readonly number: number;
-  readonly url: string;
-  /** True when it was already closed (by someone, or by an earlier attempt whose answer was lost). */
-  readonly alreadyClosed: boolean;
-}
+export type { Closed, CloseInput } from "./close-once.js";
 
-export interface CloseInput {
-  runId: string;
-  number: number;
-  signal?: AbortSignal;
-}
+const issue = (client: GithubClient): Closable => ({
+  noun: "issue",
+  read: ({ owner, repo, number, signal }) =>
+    client.rest.issues.get({ owner, repo, issue_number: number, request: { signal } }),
+  close: ({ owner, repo, number, signal }) =>
+    client.rest.issues.update({
+      owner,
+      repo,
+      issue_number: number,
+      state: "closed",
+      request: { signal },
+    }),
+});
 
-/**
- * Closes the issue (a rollback's compensation). Idempotent: it is read
- * first, and one already closed is done. The close itself is a PATCH to a
- * fixed state, so repeating it after a lost answer is harmless.
- */
+/** Closes the issue (a rollback's compensation), idempotently: see `closeOnce`. */
 export function closeIssue(
   client: GithubClient,
   repo: RepoRef,
   input: CloseInput,
 ): Promise<Closed> {
-  const ref = parseRepoRef(repo);
-  const number = parseIssueNumber(input.number, "number");
-  return callGithub(
-    client,
-    async (signal) => {
-      const target = {
-        owner: ref.owner,
-        repo: ref.repo,
-        issue_number: number,
-        request: { signal },
-      };
-      const { data } = await client.rest.issues.get(target);
-      if (data.state === "closed") return { number, url: data.html_url, alreadyClosed: true };
-      const { data: closed } = await client.rest.issues.update({ ...target, state: "closed" });
-      return { number, url: closed.html_url, alreadyClosed: false };
-    },
-    {
-      runId: input.runId,
-      repo: ref,
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    },
-  );
+  return closeOnce(client, repo, input, issue(client));
 }
 
 /** Observes that the issue is closed. For a rollback's check. */
-export async function observeIssueClosed(
+export function observeIssueClosed(
   client: GithubClient,
   repo: RepoRef,
   input: CloseInput,
 ): Promise<Result<void, string>> {
-  const ref = parseRepoRef(repo);
-  const number = parseIssueNumber(input.number, "number");
-  const { data } = await callGithub(
-    client,
-    (signal) =>
-      client.rest.issues.get({
-        owner: ref.owner,
-        repo: ref.repo,
-        issue_number: number,
-        request: { signal },
-      }),
-    {
-      runId: input.runId,
-      repo: ref,
-      ...(input.signal === undefined ? {} : { signal: input.signal }),
-    },
-  );
-  return data.state === "closed"
-    ? ok(undefined)
-    : err(`issue #${number} on ${repoSlug(ref)} is still ${data.state}`);
+  return observeClosed(client, repo, input, issue(client));
 }
