@@ -1,22 +1,18 @@
 import type { RunSnapshot } from "../../engine/index.js";
 import { wfmError } from "../../errors/index.js";
-import { createTokenRedactor } from "../../github/index.js";
 import { DEV_WORKFLOW, type DevRunInput, parseDevRunInput } from "../../workflows/index.js";
 import { alertSettings } from "../alert-settings.js";
-import { type CliIo, redactedIo } from "../cli-io.js";
-import { openDevSession } from "../dev-session.js";
-import { createProgressReporter } from "../progress-reporter.js";
+import type { CliIo } from "../cli-io.js";
 import { statusJson } from "../status-view.js";
 import {
   depthOf,
-  faultPointsFor,
   githubApiUrl,
-  interruption,
   readingEngine,
   repositoryFor,
   runIdArgument,
   tokenFor,
 } from "./command-context.js";
+import { openCommandSession } from "./command-session.js";
 import { reportOutcome } from "./run-outcome.js";
 
 export interface ResumeCommandOptions {
@@ -73,37 +69,24 @@ export async function resumeCommand(io: CliIo, options: ResumeCommandOptions): P
   const baseUrl = githubApiUrl(io, "resume");
   const alerts = alertSettings(io, "resume", options);
   const { token } = await tokenFor(io, repoDir, { repo: input.repo, runId });
-  const out = redactedIo(io, createTokenRedactor(token));
-  const faultPoints = faultPointsFor(out, options.chaosFaultPoint, "resume");
-  const progress = createProgressReporter({
-    stream: out.stderr,
-    clock: out.ports.clock,
-    interactive: out.stderr.isTTY,
-  });
-  const session = openDevSession({
-    io: out,
+  const { out, progress, session, interruptible, close } = openCommandSession(io, {
+    subcommand: "resume",
     repoDir,
     runId,
     input,
     token,
     baseUrl,
-    faultPoints,
-    progress,
+    chaosFaultPoint: options.chaosFaultPoint,
     depth,
     alerts,
   });
-  const interrupt = interruption(out, (signal) =>
-    progress.note(`${signal}: stopping at the next safe point (press again to stop at once)`),
-  );
   try {
-    const outcome = await session.engine.resume(session.workflow, runId, {
-      signal: interrupt.signal,
+    return await interruptible(async (signal) => {
+      const outcome = await session.engine.resume(session.workflow, runId, { signal });
+      progress.stop();
+      return reportOutcome(out, outcome, { json: options.json, repoDir });
     });
-    progress.stop();
-    return await reportOutcome(out, outcome, { json: options.json, repoDir });
   } finally {
-    interrupt.dispose();
-    progress.stop();
-    await session.close();
+    await close();
   }
 }

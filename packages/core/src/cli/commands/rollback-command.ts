@@ -1,22 +1,18 @@
 import type { RollbackOutcome, RollbackStep, RunSnapshot } from "../../engine/index.js";
 import { exitCodeFor } from "../../engine/index.js";
 import { isWorkflowMasterError } from "../../errors/index.js";
-import { createTokenRedactor } from "../../github/index.js";
 import { renderError, sanitise } from "../cli-error.js";
-import { type CliIo, redactedIo } from "../cli-io.js";
-import { openDevSession } from "../dev-session.js";
-import { createProgressReporter } from "../progress-reporter.js";
+import type { CliIo } from "../cli-io.js";
 import { phaseValue } from "../status-view.js";
 import {
   depthOf,
-  faultPointsFor,
   githubApiUrl,
-  interruption,
   readingEngine,
   repositoryFor,
   runIdArgument,
   tokenFor,
 } from "./command-context.js";
+import { openCommandSession } from "./command-session.js";
 import { devInputOf } from "./resume-command.js";
 import { savedAttempts } from "./run-outcome.js";
 
@@ -65,43 +61,33 @@ export async function rollbackCommand(io: CliIo, options: RollbackCommandOptions
     }
     token = "dry-run-sends-nothing";
   }
-  const out = redactedIo(io, createTokenRedactor(token));
-  const progress = createProgressReporter({
-    stream: out.stderr,
-    clock: out.ports.clock,
-    interactive: out.stderr.isTTY,
-  });
-  const session = openDevSession({
-    io: out,
+  const { out, progress, session, interruptible, close } = openCommandSession(io, {
+    subcommand: "rollback",
     repoDir,
     runId,
     input,
     token,
     baseUrl,
-    faultPoints: faultPointsFor(out, options.chaosFaultPoint, "rollback"),
-    progress,
+    chaosFaultPoint: options.chaosFaultPoint,
     depth,
   });
-  const interrupt = interruption(out, (signal) =>
-    progress.note(`${signal}: stopping at the next safe point (press again to stop at once)`),
-  );
   try {
-    const outcome = await session.engine.rollback(session.workflow, runId, {
-      dryRun: options.dryRun,
-      signal: interrupt.signal,
-    });
-    progress.stop();
-    const local = await localWork(out, repoDir, outcome.snapshot);
-    report(out, outcome, local, options.json);
-    return exitCodeFor({
-      state: outcome.state,
-      error: outcome.error,
-      dryRun: outcome.dryRun,
+    return await interruptible(async (signal) => {
+      const outcome = await session.engine.rollback(session.workflow, runId, {
+        dryRun: options.dryRun,
+        signal,
+      });
+      progress.stop();
+      const local = await localWork(out, repoDir, outcome.snapshot);
+      report(out, outcome, local, options.json);
+      return exitCodeFor({
+        state: outcome.state,
+        error: outcome.error,
+        dryRun: outcome.dryRun,
+      });
     });
   } finally {
-    interrupt.dispose();
-    progress.stop();
-    await session.close();
+    await close();
   }
 }
 

@@ -1,7 +1,6 @@
 import { tmpdir } from "node:os";
 import { shellQuote } from "../../errors/classifiers/inspect.js";
 import { wfmError } from "../../errors/index.js";
-import { createTokenRedactor } from "../../github/index.js";
 import { ensureGitExclude } from "../../state/index.js";
 import {
   DEV_WORKFLOW_DEFAULTS,
@@ -11,21 +10,19 @@ import {
 } from "../../workflows/index.js";
 import { alertSettings } from "../alert-settings.js";
 import { invalidInput, usageError } from "../cli-error.js";
-import { type CliIo, redactedIo } from "../cli-io.js";
-import { openDevSession } from "../dev-session.js";
+import type { CliIo } from "../cli-io.js";
+import type { openDevSession } from "../dev-session.js";
 import { parseRepoSlug } from "../github-remote.js";
-import { createProgressReporter } from "../progress-reporter.js";
 import {
   depthOf,
-  faultPointsFor,
   githubApiUrl,
-  interruption,
   newRunId,
   originRepository,
   repositoryFor,
   runIdArgument,
   tokenFor,
 } from "./command-context.js";
+import { openCommandSession } from "./command-session.js";
 import { reportOutcome } from "./run-outcome.js";
 
 export interface RunCommandOptions {
@@ -136,23 +133,14 @@ export async function runCommand(io: CliIo, options: RunCommandOptions): Promise
   const baseUrl = githubApiUrl(io, "run");
   const alerts = alertSettings(io, "run", options);
   const { token } = await tokenFor(io, repoDir, { repo: input.repo, runId });
-  const out = redactedIo(io, createTokenRedactor(token));
-  const faultPoints = faultPointsFor(out, options.chaosFaultPoint, "run");
-
-  const progress = createProgressReporter({
-    stream: out.stderr,
-    clock: out.ports.clock,
-    interactive: out.stderr.isTTY,
-  });
-  const session = openDevSession({
-    io: out,
+  const { out, progress, session, interruptible, close } = openCommandSession(io, {
+    subcommand: "run",
     repoDir,
     runId,
     input,
     token,
     baseUrl,
-    faultPoints,
-    progress,
+    chaosFaultPoint: options.chaosFaultPoint,
     depth,
     alerts,
   });
@@ -160,23 +148,13 @@ export async function runCommand(io: CliIo, options: RunCommandOptions): Promise
     await checkGithubRepository(session.github, repo, repoDir, (text) => progress.note(text));
     // Before the run store exists: run state is never seen as a change to commit.
     await ensureGitExclude(out.ports.fs, repoDir);
-    const interrupt = interruption(out, (signal) =>
-      progress.note(`${signal}: stopping at the next safe point (press again to stop at once)`),
-    );
-    try {
-      const outcome = await session.engine.start(session.workflow, {
-        runId,
-        input,
-        signal: interrupt.signal,
-      });
+    return await interruptible(async (signal) => {
+      const outcome = await session.engine.start(session.workflow, { runId, input, signal });
       progress.stop();
-      return await reportOutcome(out, outcome, { json: options.json, repoDir });
-    } finally {
-      interrupt.dispose();
-    }
+      return reportOutcome(out, outcome, { json: options.json, repoDir });
+    });
   } finally {
-    progress.stop();
-    await session.close();
+    await close();
   }
 }
 
