@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { access, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -332,6 +332,200 @@ describe("preflight on history and remotes", () => {
     expect(preflightRefusals(findings).map((finding) => finding.check)).toEqual(["refs"]);
   });
 });
+
+describe("preflight's upstream comparison", () => {
+  async function upstreamFinding(temp: TempRepository): Promise<PreflightFinding | undefined> {
+    const { repo } = openRepository(temp.dir);
+    return (await repo.preflight()).find((finding) => finding.check === "upstream");
+  }
+
+  async function commitLocally(temp: TempRepository, count: number): Promise<void> {
+    for (let n = 0; n < count; n += 1) {
+      await temp.write(`local-${n}.txt`, `local ${n}\n`);
+      await temp.git(["add", `local-${n}.txt`]);
+      await temp.git(["commit", "-qm", `local ${n}`]);
+    }
+  }
+
+  /** Commits pushed to origin's main from another clone, then fetched here. */
+  async function commitOnRemote(temp: TempRepository, count: number): Promise<void> {
+    const other = join(temp.root, "other");
+    await temp.git(["clone", "-q", temp.remoteDir ?? "", other], { cwd: temp.root });
+    for (let n = 0; n < count; n += 1) {
+      await writeFile(join(other, `remote-${n}.txt`), `remote ${n}\n`);
+      await temp.git(["add", `remote-${n}.txt`], { cwd: other });
+      await temp.git(["commit", "-qm", `remote ${n}`], { cwd: other });
+    }
+    await temp.git(["push", "-q", "origin", "main"], { cwd: other });
+    await temp.git(["fetch", "-q"]);
+  }
+
+  it("reports a branch ahead of its upstream with the count", async () => {
+    const temp = await tempRepository();
+    await commitLocally(temp, 2);
+    expect(await upstreamFinding(temp)).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "main is 2 commits ahead of origin/main",
+    });
+  });
+
+  it("reports a branch behind its upstream with the count", async () => {
+    const temp = await tempRepository();
+    await commitOnRemote(temp, 3);
+    expect(await upstreamFinding(temp)).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "main is 3 commits behind origin/main",
+    });
+  });
+
+  it("refuses a divergence with both counts in the message and the guidance", async () => {
+    const temp = await tempRepository();
+    await commitLocally(temp, 2);
+    await commitOnRemote(temp, 3);
+    const finding = await upstreamFinding(temp);
+    if (finding?.status !== "refused")
+      throw new Error(`expected a refusal, got ${String(finding?.status)}`);
+    expect(finding.error.code).toBe("WFM-GIT-DIVERGED");
+    expect(finding.error.message).toBe(
+      "main and origin/main have diverged: 2 commits only on main, 3 only on origin/main.",
+    );
+    expect(finding.error.guidance).toBe(
+      `main in ${temp.dir} and its upstream origin/main have diverged (2 commits only here, 3 only there). Rebase onto the upstream with the command below (or merge it), then resume run r1.`,
+    );
+    expect(finding.blocking).toBe(false);
+  });
+
+  it("reports a branch with no upstream configured", async () => {
+    const temp = await tempRepository();
+    await temp.git(["switch", "-q", "-c", "feature"]);
+    expect(await upstreamFinding(temp)).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "feature has no upstream",
+    });
+  });
+
+  it("reports a configured upstream whose remote-tracking ref is gone as no upstream", async () => {
+    const temp = await tempRepository();
+    await temp.git(["update-ref", "-d", "refs/remotes/origin/main"]);
+    expect((await temp.git(["config", "branch.main.merge"])).trim()).toBe("refs/heads/main");
+    expect(await upstreamFinding(temp)).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "main has no upstream",
+    });
+  });
+
+  it("compares with a local branch set as the upstream", async () => {
+    const temp = await tempRepository();
+    await temp.git(["branch", "base"]);
+    await temp.git(["branch", "-q", "--set-upstream-to", "base"]);
+    await commitLocally(temp, 1);
+    expect(await upstreamFinding(temp)).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "main is 1 commits ahead of base",
+    });
+  });
+});
+
+describe("preflight's head check", () => {
+  it("names the branch a chain of symbolic refs ends at, as git symbolic-ref does", async () => {
+    const temp = await tempRepository();
+    await temp.git(["symbolic-ref", "refs/heads/alias", "refs/heads/main"]);
+    await temp.git(["symbolic-ref", "HEAD", "refs/heads/alias"]);
+    const { repo } = openRepository(temp.dir);
+    const findings = await repo.preflight();
+    expect(findings.find((finding) => finding.check === "head")).toEqual({
+      check: "head",
+      status: "ok",
+      detail: `on main at ${(await temp.git(["rev-parse", "main"])).trim()}`,
+    });
+    expect(findings.find((finding) => finding.check === "upstream")).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "main is level with origin/main",
+    });
+  });
+
+  it("accepts a branch with no commits yet, whose upstream, even when configured, has nothing to diverge from", async () => {
+    const temp = await tempRepository();
+    await temp.git(["switch", "-q", "--orphan", "fresh"]);
+    await temp.git(["config", "branch.fresh.remote", "origin"]);
+    await temp.git(["config", "branch.fresh.merge", "refs/heads/main"]);
+    const { repo } = openRepository(temp.dir);
+    const findings = await repo.preflight();
+    expect(findings.find((finding) => finding.check === "head")).toEqual({
+      check: "head",
+      status: "ok",
+      detail: "on fresh, which has no commits yet",
+    });
+    expect(findings.find((finding) => finding.check === "upstream")).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "fresh has no commits yet, so it has not diverged from an upstream",
+    });
+    expect(preflightRefusals(findings)).toEqual([]);
+  });
+
+  it("refuses a detached HEAD with the branch that would rescue it", async () => {
+    const temp = await tempRepository();
+    await temp.git(["switch", "-q", "--detach"]);
+    const sha = (await temp.git(["rev-parse", "HEAD"])).trim();
+    const { repo } = openRepository(temp.dir);
+    const findings = await repo.preflight();
+    const error = refusal(findings, "head");
+    expect(error.code).toBe("WFM-GIT-NO-BRANCH");
+    expect(error.message).toBe(
+      `${temp.dir} has a detached HEAD at ${sha}: no branch is checked out.`,
+    );
+    expect(error.command).toBe(`git -C ${temp.dir} switch -c wfm/rescue-${sha.slice(0, 7)}`);
+    expect(preflightRefusals(findings).map((finding) => finding.check)).toEqual(["head"]);
+    expect(findings.find((finding) => finding.check === "upstream")).toEqual({
+      check: "upstream",
+      status: "ok",
+      detail: "no branch is checked out, so no upstream to compare",
+    });
+  });
+});
+
+describe("preflight's git processes", () => {
+  it("runs eight git commands on a healthy repository, each once", async () => {
+    const temp = await tempRepository();
+    const realGit = (await runGitPath()).trim();
+    const shims = join(temp.root, "shims");
+    const log = join(temp.root, "git.log");
+    await mkdir(shims);
+    await writeFile(
+      join(shims, "git"),
+      `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec '${realGit}' "$@"\n`,
+      { mode: 0o755 },
+    );
+    const { repo } = openRepository(temp.dir, {
+      env: { PATH: `${shims}:${process.env.PATH ?? ""}` },
+    });
+    const findings = await repo.preflight();
+    expect(statuses(findings)).toEqual(ALL_OK);
+    expect((await readFile(log, "utf8")).trim().split("\n")).toEqual([
+      "rev-parse",
+      "rev-parse",
+      "ls-files",
+      "for-each-ref",
+      "status",
+      "remote",
+      "ls-remote",
+      "for-each-ref",
+    ]);
+  });
+});
+
+/** Where the git the tests run is installed. */
+async function runGitPath(): Promise<string> {
+  const { stdout } = await runGit(["--exec-path"], { cwd: tmpdir() });
+  return join(stdout.trim(), "git");
+}
 
 async function waitFor(condition: () => Promise<boolean>): Promise<void> {
   for (let tries = 0; tries < 500; tries += 1) {

@@ -26,6 +26,8 @@ export interface RepositoryLayout {
   readonly commonDir: string;
   /** "sha1" or "sha256". */
   readonly objectFormat: string;
+  /** A shallow clone: its history is cut short (`--is-shallow-repository`). */
+  readonly shallow: boolean;
 }
 
 export type RawResult =
@@ -153,10 +155,14 @@ export class GitSession {
       "--absolute-git-dir",
       "--git-common-dir",
       "--show-object-format",
+      // Asked here, in the one process already run, rather than by a process of its own.
+      "--is-shallow-repository",
     ]);
-    const [workTree = "", gitDir = "", common = "", objectFormat = "sha1"] = output.split("\n");
+    // rev-parse answers in the order it was asked.
+    const [workTree = "", gitDir = "", common = "", objectFormat = "sha1", shallow = ""] =
+      output.split("\n");
     const commonDir = isAbsolute(common) ? common : resolve(this.dir, common);
-    this.cachedLayout = { workTree, gitDir, commonDir, objectFormat };
+    this.cachedLayout = { workTree, gitDir, commonDir, objectFormat, shallow: shallow === "true" };
     return this.cachedLayout;
   }
 

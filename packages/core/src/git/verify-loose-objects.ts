@@ -21,6 +21,8 @@ export interface LooseObjectReport {
 /** Larger loose objects are not read into memory; git packs big files anyway. */
 const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 const TYPES = new Set(["commit", "tree", "blob", "tag"]);
+/** Every fan-out directory git may create, 00 … ff. */
+const ALL_FAN_OUT = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
 /**
  * Checks every loose object the way git reads it: the file decompresses
@@ -41,14 +43,13 @@ export async function verifyLooseObjects(
   const problems: LooseObjectProblem[] = [];
   let checked = 0;
   let unchecked = 0;
-  for (let byte = 0; byte < 256; byte += 1) {
-    const prefix = byte.toString(16).padStart(2, "0");
+  for (const prefix of await fanOutDirectories(fs, objectsDir)) {
     const dir = join(objectsDir, prefix);
     let names: string[];
     try {
       names = await fs.readdir(dir);
     } catch (error) {
-      // Most of the 256 fan-out directories do not exist in a small repository.
+      // Removed since the listing (git gc prunes emptied fan-out directories), or never there.
       if (hasErrno(error, "ENOENT")) continue;
       throw error;
     }
@@ -66,6 +67,25 @@ export async function verifyLooseObjects(
     }
   }
   return { checked, unchecked, problems };
+}
+
+/**
+ * The two-hex-digit fan-out directories that exist, in ascending order
+ * (00 … ff, as git names them): one listing of the objects directory
+ * instead of 256 lookups, most of which miss in a small repository.
+ */
+async function fanOutDirectories(fs: FileSystem, objectsDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await fs.readdir(objectsDir);
+  } catch (error) {
+    // No objects directory: no loose objects (git itself refuses such a repository earlier).
+    if (hasErrno(error, "ENOENT")) return [];
+    // Searchable but not listable (mode --x): git reads objects by path, so look each one up.
+    if (hasErrno(error, "EACCES")) return ALL_FAN_OUT;
+    throw error;
+  }
+  return names.filter((name) => /^[0-9a-f]{2}$/.test(name)).sort();
 }
 
 async function objectProblem(

@@ -6,6 +6,8 @@ export interface CheckState {
   layout?: RepositoryLayout;
   /** The checked-out branch's short name; undefined on a detached HEAD. */
   branch?: string;
+  /** The ref HEAD names (`refs/heads/<branch>`), set with `branch`. */
+  ref?: string;
   detached?: boolean;
   remoteMissing?: boolean;
 }

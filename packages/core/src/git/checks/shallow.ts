@@ -1,15 +1,19 @@
 import { ok, PreflightCheck, refused } from "../preflight-finding.js";
-import type { Check } from "./check.js";
+import { type Check, layoutOf } from "./check.js";
 
 const NAME = PreflightCheck.Shallow;
 
-/** The clone has its whole history (`git rev-parse --is-shallow-repository`). */
+/**
+ * The clone has its whole history: git's `--is-shallow-repository`, asked
+ * by the repository check's `rev-parse` (see readLayout) in this same run
+ * of the checks, so it costs no process of its own.
+ */
 export const shallowCheck: Check = {
   name: NAME,
   structural: false,
-  async run({ session }) {
-    const shallow = (await session.raw(["rev-parse", "--is-shallow-repository"])).trim();
-    if (shallow !== "true") return ok(NAME, "the clone has its whole history");
+  async run(context) {
+    const { session } = context;
+    if (!layoutOf(context).shallow) return ok(NAME, "the clone has its whole history");
     return refused(
       NAME,
       session.error("WFM-GIT-SHALLOW", {
