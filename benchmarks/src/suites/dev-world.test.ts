@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
   defineWorkflow,
+  err,
   nodeFileSystem,
   nodePorts,
   ok,
@@ -112,7 +113,7 @@ const context = (results: Record<string, unknown>): PhaseContext<{ title: string
 });
 
 describe("runPhasesBare", () => {
-  it("calls each run in order with the earlier and the supplied values, and no check", async () => {
+  it("calls each phase's precondition, run and postcondition in order, with the earlier and the supplied values", async () => {
     const calls: string[] = [];
     const results = await runPhasesBare(recordingWorkflow(calls).phases, {
       runId: "r1",
@@ -120,8 +121,34 @@ describe("runPhasesBare", () => {
       ports: nodePorts(),
       results: { seed: "s" },
     });
-    expect(calls).toEqual(["first.run r1 1 r1:first", 'second.run {"seeded":"s","title":"T"}']);
+    expect(calls).toEqual([
+      "first.precondition",
+      "first.run r1 1 r1:first",
+      "first.postcondition",
+      'second.run {"seeded":"s","title":"T"}',
+    ]);
     expect(results).toEqual({ seed: "s", first: { seeded: "s", title: "T" }, second: 2 });
+  });
+
+  it("throws, naming the phase, when a postcondition does not hold", async () => {
+    const phases = defineWorkflow<{ title: string }>({
+      name: "unobserved",
+      phases: [
+        {
+          name: "only",
+          run: async () => 1,
+          postcondition: async () => err("the effect is not there"),
+        },
+      ],
+    }).phases;
+    await expect(
+      runPhasesBare(phases, {
+        runId: "r1",
+        input: { title: "T" },
+        ports: nodePorts(),
+        results: {},
+      }),
+    ).rejects.toThrow("phases bare: only's postcondition: the effect is not there");
   });
 });
 

@@ -14,6 +14,7 @@ import {
   type FileSystem,
   type GithubClient,
   nodeProcessSpawner,
+  ok,
   type Phase,
   type Ports,
   type ProcessSpawner,
@@ -278,11 +279,12 @@ function noProgress(): void {
 }
 
 /**
- * Phases called bare, as issue 7 defines the baseline: each `run(ctx)` in
- * order, given the input and the values of the phases before it, with no
- * engine — no run store, lock, journal, snapshot, event, retry, watchdog,
- * precondition or postcondition. `results` supplies the values of phases
- * not run here (the skipped preflight's).
+ * Phases called bare, as issue 7 defines the baseline: each phase as its
+ * definition has it (`precondition`, `run`, `postcondition`, in order,
+ * given the input and the values of the phases before it) with no engine —
+ * no run store, lock, journal, snapshot, event, retry wrapper or watchdog.
+ * A check that does not hold throws. `results` supplies the values of
+ * phases not run here (the skipped preflight's).
  */
 export async function runPhasesBare<I>(
   phases: Workflow<I>["phases"],
@@ -292,7 +294,7 @@ export async function runPhasesBare<I>(
   const results: Record<string, unknown> = { ...options.results };
   const signal = new AbortController().signal;
   for (const phase of phases as readonly Phase<I, unknown>[]) {
-    results[phase.name] = await phase.run({
+    const ctx = {
       runId,
       input,
       results,
@@ -301,7 +303,14 @@ export async function runPhasesBare<I>(
       progress: noProgress,
       ports,
       idempotencyKey: `${runId}:${phase.name}`,
-    });
+    };
+    const ready = (await phase.precondition?.(ctx)) ?? ok(undefined);
+    if (!ready.ok) throw new Error(`phases bare: ${phase.name}'s precondition: ${ready.error}`);
+    const value = await phase.run(ctx);
+    const observed = (await phase.postcondition?.(ctx, value)) ?? ok(undefined);
+    if (!observed.ok)
+      throw new Error(`phases bare: ${phase.name}'s postcondition: ${observed.error}`);
+    results[phase.name] = value;
   }
   return results;
 }
