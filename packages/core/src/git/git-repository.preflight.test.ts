@@ -85,6 +85,31 @@ describe("preflight outside a repository", () => {
     });
   });
 
+  it("skips the remote's checks, run beside the local ones, after a later structural refusal", async () => {
+    const temp = await tempRepository();
+    await writeFile(join(temp.dir, ".git", "index"), "not an index");
+    const { repo } = openRepository(temp.dir);
+    const findings = await repo.preflight();
+    expect(refusal(findings, "index").code).toBe("WFM-GIT-INDEX-CORRUPT");
+    const after = findings.slice(findings.findIndex((finding) => finding.check === "index") + 1);
+    expect(after.map((finding) => finding.check)).toEqual([
+      "refs",
+      "objects-writable",
+      "clean-tree",
+      "remote",
+      "remote-reachable",
+      "upstream",
+      "shallow",
+    ]);
+    for (const finding of after) {
+      expect(finding).toEqual({
+        check: finding.check,
+        status: "skipped",
+        detail: "skipped: the index check refused",
+      });
+    }
+  });
+
   it("refuses a directory that does not exist", async () => {
     const dir = join(tmpdir(), "wfm-no-such-directory", "x");
     const { repo } = openRepository(dir);
@@ -508,16 +533,56 @@ describe("preflight's git processes", () => {
     });
     const findings = await repo.preflight();
     expect(statuses(findings)).toEqual(ALL_OK);
-    expect((await readFile(log, "utf8")).trim().split("\n")).toEqual([
-      "rev-parse",
-      "rev-parse",
+    // The remote's two run beside the local ones, so only the set is fixed.
+    expect((await readFile(log, "utf8")).trim().split("\n").sort()).toEqual([
+      "for-each-ref",
+      "for-each-ref",
       "ls-files",
-      "for-each-ref",
-      "status",
-      "remote",
       "ls-remote",
-      "for-each-ref",
+      "remote",
+      "rev-parse",
+      "rev-parse",
+      "status",
     ]);
+  });
+
+  it("checks the tree while the remote is still answering, and reports in the usual order", async () => {
+    const temp = await tempRepository();
+    const realGit = (await runGitPath()).trim();
+    const shims = join(temp.root, "shims");
+    const log = join(temp.root, "git.log");
+    await mkdir(shims);
+    // ls-remote answers half a second late, as a distant remote would.
+    await writeFile(
+      join(shims, "git"),
+      [
+        "#!/bin/sh",
+        `if [ "$1" = ls-remote ]; then`,
+        `  printf 'ls-remote asked\\n' >> '${log}'`,
+        "  sleep 0.5",
+        `  '${realGit}' "$@"; code=$?`,
+        `  printf 'ls-remote answered\\n' >> '${log}'`,
+        "  exit $code",
+        "fi",
+        `printf '%s\\n' "$1" >> '${log}'`,
+        `exec '${realGit}' "$@"`,
+        "",
+      ].join("\n"),
+      { mode: 0o755 },
+    );
+    const { repo } = openRepository(temp.dir, {
+      env: { PATH: `${shims}:${process.env.PATH ?? ""}` },
+    });
+    const findings = await repo.preflight();
+    expect(findings.map((finding) => finding.check)).toEqual(Object.values(PreflightCheck));
+    expect(statuses(findings)).toEqual(ALL_OK);
+    const lines = (await readFile(log, "utf8")).trim().split("\n");
+    const asked = lines.indexOf("ls-remote asked");
+    const answered = lines.indexOf("ls-remote answered");
+    expect(asked).toBeGreaterThan(-1);
+    expect(lines.indexOf("status")).toBeGreaterThan(asked);
+    expect(lines.indexOf("status")).toBeLessThan(answered);
+    expect(answered).toBe(lines.length - 1);
   });
 });
 

@@ -4,18 +4,12 @@ import { type BranchResult, createBranch } from "./create-branch.js";
 import { type GitRepositoryOptions, parseGitRepositoryOptions } from "./git-repository-options.js";
 import { GitSession } from "./git-session.js";
 import { headSha } from "./head-sha.js";
-import { PreflightCheck, type PreflightFinding } from "./preflight-finding.js";
+import type { PreflightFinding } from "./preflight-finding.js";
 import { type PushOptions, type PushResult, pushBranch } from "./push-branch.js";
 import { remoteBranchSha } from "./remote-branch-sha.js";
 import { repositoryKey, withRepositoryLock } from "./repository-mutex.js";
 import { PREFLIGHT_CHECKS, runChecks } from "./run-checks.js";
 import { validBranch } from "./valid-branch.js";
-
-/** The checks that need the remote, left out offline. */
-const ONLINE_CHECKS: ReadonlySet<PreflightCheck> = new Set([
-  PreflightCheck.Remote,
-  PreflightCheck.RemoteReachable,
-]);
 
 export interface PreflightOptions {
   signal?: AbortSignal;
@@ -76,7 +70,7 @@ export function createGitRepository(options: GitRepositoryOptions): GitRepositor
         runChecks(
           session,
           preflightOptions.offline === true
-            ? PREFLIGHT_CHECKS.filter((check) => !ONLINE_CHECKS.has(check.name))
+            ? PREFLIGHT_CHECKS.filter((check) => check.remote !== true)
             : PREFLIGHT_CHECKS,
           { signal: preflightOptions.signal, stopAtFirstRefusal: false },
         ),

@@ -1,4 +1,4 @@
-import type { Check, CheckContext, CheckState } from "./checks/check.js";
+import type { Check, CheckContext } from "./checks/check.js";
 import { cleanTreeCheck } from "./checks/clean-tree.js";
 import { headCheck } from "./checks/head.js";
 import { indexCheck } from "./checks/index-file.js";
@@ -68,34 +68,86 @@ export interface RunChecksOptions {
 }
 
 /**
- * Runs checks in order. After a structural refusal (the repository cannot
- * be read reliably) the rest are reported as skipped, not run against a
- * broken repository. A check that fails unexpectedly is a refusal with the
- * failure classified, never a silent pass; an abort is rethrown.
+ * Runs checks and reports their findings in the order given. After a
+ * structural refusal (the repository cannot be read reliably) the checks
+ * after it are reported as skipped, not run against a broken repository. A
+ * check that fails unexpectedly is a refusal with the failure classified,
+ * never a silent pass; an abort is rethrown.
+ *
+ * Guards run one check at a time and stop at the first refusal. Preflight
+ * runs the checks about the remote (`remote: true`) beside the local ones
+ * once the first check has found a repository: the remote's answer (a
+ * network round trip) then costs no more than the local checks take.
  */
 export async function runChecks(
   session: GitSession,
   checks: readonly Check[],
   options: RunChecksOptions,
 ): Promise<PreflightFinding[]> {
-  const state: CheckState = {};
   const context: CheckContext = {
     session,
-    state,
+    state: {},
     signal: options.signal,
     expectedBranch: options.expectedBranch,
     allowDetached: options.allowDetached === true,
   };
+  const [first, ...rest] = checks;
+  if (options.stopAtFirstRefusal || first === undefined || first.remote === true) {
+    return (await runInOrder(context, checks, options.stopAtFirstRefusal)).findings;
+  }
+  const opening = await runInOrder(context, [first], false);
+  if (opening.blockedBy !== undefined) {
+    return [...opening.findings, ...rest.map((check) => skipped(check, opening.blockedBy ?? ""))];
+  }
+  const [local, remote] = await settledBoth(
+    runInOrder(
+      context,
+      rest.filter((check) => check.remote !== true),
+      false,
+    ),
+    runInOrder(
+      context,
+      rest.filter((check) => check.remote === true),
+      false,
+    ),
+  );
+  // Back into the given order; a remote check after a local structural
+  // refusal is reported as skipped, as it would have been in sequence.
+  const byCheck = new Map([...local.findings, ...remote.findings].map((f) => [f.check, f]));
+  const findings = [...opening.findings];
+  let blockedBy: string | undefined;
+  for (const check of rest) {
+    const finding = byCheck.get(check.name);
+    if (finding === undefined) throw new TypeError(`Check ${check.name} reported nothing.`);
+    if (check.remote === true && blockedBy !== undefined) {
+      findings.push(skipped(check, blockedBy));
+      continue;
+    }
+    findings.push(finding);
+    if (finding.status === "refused" && finding.blocking) blockedBy ??= check.name;
+  }
+  return findings;
+}
+
+interface InOrder {
+  findings: PreflightFinding[];
+  /** The structural check that refused, if one did. */
+  blockedBy: string | undefined;
+}
+
+/** One check after another, as `runChecks` describes. */
+async function runInOrder(
+  context: CheckContext,
+  checks: readonly Check[],
+  stopAtFirstRefusal: boolean,
+): Promise<InOrder> {
+  const { session, signal } = context;
   const findings: PreflightFinding[] = [];
   let blockedBy: string | undefined;
   for (const check of checks) {
-    if (options.signal?.aborted === true) throw options.signal.reason;
+    if (signal?.aborted === true) throw signal.reason;
     if (blockedBy !== undefined) {
-      findings.push({
-        check: check.name,
-        status: "skipped",
-        detail: `skipped: the ${blockedBy} check refused`,
-      });
+      findings.push(skipped(check, blockedBy));
       continue;
     }
     let finding: PreflightFinding;
@@ -103,7 +155,7 @@ export async function runChecks(
       finding = await check.run(context);
     } catch (error) {
       // Read again: the check may have run long enough to be aborted.
-      if (isAborted(options.signal)) throw options.signal?.reason;
+      if (isAborted(signal)) throw signal?.reason;
       finding = {
         check: check.name,
         status: "refused",
@@ -113,10 +165,26 @@ export async function runChecks(
     }
     findings.push(finding);
     if (finding.status !== "refused") continue;
-    if (options.stopAtFirstRefusal) break;
+    if (stopAtFirstRefusal) break;
     if (finding.blocking) blockedBy = check.name;
   }
-  return findings;
+  return { findings, blockedBy };
+}
+
+function skipped(check: Check, blockedBy: string): PreflightFinding {
+  return {
+    check: check.name,
+    status: "skipped",
+    detail: `skipped: the ${blockedBy} check refused`,
+  };
+}
+
+/** Both results once both have settled (neither left running); the first failure is thrown. */
+async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
+  const [first, second] = await Promise.allSettled([a, b]);
+  if (first.status === "rejected") throw first.reason;
+  if (second.status === "rejected") throw second.reason;
+  return [first.value, second.value];
 }
 
 /**

@@ -27,6 +27,12 @@ export interface Check {
   readonly name: PreflightCheck;
   /** A refusal here means the repository cannot be read reliably; later checks are skipped. */
   readonly structural: boolean;
+  /**
+   * Asks about the remote, or asks the remote itself: left out offline, and
+   * in preflight run (in order among themselves) beside the local checks,
+   * since the remote's answer is the slowest and nothing local waits for it.
+   */
+  readonly remote?: true;
   run(context: CheckContext): Promise<PreflightFinding>;
 }
 

@@ -17,6 +17,7 @@ const REACHED_BUT_REFUSED = new Set(["WFM-GIT-AUTH-FAILED", "WFM-GIT-PERMISSION-
 export const remoteReachableCheck: Check = {
   name: NAME,
   structural: false,
+  remote: true,
   async run({ session, state, signal }) {
     const remote = session.options.remote;
     if (state.remoteMissing === true) {

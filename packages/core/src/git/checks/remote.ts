@@ -8,6 +8,7 @@ const NAME = PreflightCheck.Remote;
 export const remoteCheck: Check = {
   name: NAME,
   structural: false,
+  remote: true,
   async run({ session, state }) {
     const remote = session.options.remote;
     const url = await session.tryRaw(["remote", "get-url", remote]);
