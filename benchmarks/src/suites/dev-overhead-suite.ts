@@ -1,7 +1,10 @@
 import {
+  createAlertMonitor,
   createDevWorkflow,
   createEngine,
+  createEventBus,
   createGitRepository,
+  createResourceGuard,
   createRetryBudget,
   devRunInput,
   type EventSink,
@@ -9,8 +12,10 @@ import {
   type FileSystem,
   nodeFileSystem,
   nodePorts,
+  nodeResourceProbe,
   type PreflightValue,
   type RetryBudget,
+  snapshotPruner,
   stateRoot,
   systemClock,
 } from "@workflowmaster/core";
@@ -51,6 +56,7 @@ interface Runner {
   /** Hardened only: each phase's own `durationMs` (phase.completed), summed over runs. */
   phaseMs: Map<string, number>;
   run(index: number): Promise<void>;
+  close?(): void;
 }
 
 const SETTINGS = {
@@ -87,9 +93,13 @@ function devWorkflow(options: {
 
 /**
  * The real development workflow (`createDevWorkflow`) run by the hardened
- * engine as the CLI builds it: real disk run store with its journal,
- * snapshots and event log, a retry budget shared by the engine, git and
- * GitHub, git's preflight and the phases' lookups and verifications.
+ * engine as the CLI builds it (`openDevSession`): real disk run store with
+ * its journal, snapshots and event log, a retry budget shared by the
+ * engine, git and GitHub, the resource guard before each phase (disk,
+ * memory, descriptors), the alert monitor with its stall timers on the
+ * event bus, git's preflight and the phases' lookups and verifications.
+ * Not included: the console progress lines and the alert sinks, which have
+ * nothing to deliver in a clean run.
  */
 async function hardenedRunner(slowdown: Slowdown | undefined): Promise<Runner> {
   const counts = zeroCounts();
@@ -106,17 +116,27 @@ async function hardenedRunner(slowdown: Slowdown | undefined): Promise<Runner> {
       }
     },
   };
+  const bus = createEventBus();
+  const monitor = createAlertMonitor({ bus, sinks: [], clock: systemClock, thresholds: {} });
+  const guard = createResourceGuard({
+    fs,
+    probe: nodeResourceProbe,
+    pruneSnapshots: snapshotPruner(fs, 1),
+    emit: (event) => bus.emit(event),
+  });
   const engine = createEngine({
     ports,
     root: stateRoot(world.temp.dir),
     budget,
-    sinks: [phases],
+    sinks: [phases, bus],
+    resourceCheck: (phase, runDir) => guard.check(phase, runDir),
   });
   return {
     world,
     counts,
     costs,
     phaseMs,
+    close: () => monitor.dispose(),
     async run(index) {
       const outcome = await engine.start(workflow, {
         runId: `h${index}`,
@@ -126,6 +146,10 @@ async function hardenedRunner(slowdown: Slowdown | undefined): Promise<Runner> {
         throw new Error(
           `The hardened dev run ended ${outcome.state}: ${outcome.error?.message ?? "no error"}`,
         );
+      }
+      const [alert] = monitor.alerts;
+      if (alert !== undefined) {
+        throw new Error(`The clean hardened dev run raised ${alert.code}: ${alert.message}`);
       }
     },
   };
@@ -439,7 +463,10 @@ export const devOverheadSuite: Suite = {
       };
       return [figure, vsRunOnly, vsScript, engineOnly];
     } finally {
-      for (const name of RUNNERS) await runners[name].world.close();
+      for (const name of RUNNERS) {
+        runners[name].close?.();
+        await runners[name].world.close();
+      }
     }
   },
 };
