@@ -1,3 +1,7 @@
+import { execFile } from "node:child_process";
+import { open } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
 import {
   createAlertMonitor,
   createDevWorkflow,
@@ -261,7 +265,46 @@ async function scriptRunner(): Promise<Runner> {
   };
 }
 
-const ROUNDS = 6;
+/**
+ * Preflight's git processes on a healthy repository that run one after
+ * another: 8 in all (`git-repository.preflight.test.ts` lists them) less
+ * `ls-remote`, which runs beside them.
+ */
+const PREFLIGHT_SERIAL_GIT_PROCESSES = 7;
+const FLOOR_SAMPLES = 30;
+
+/**
+ * What the hardening cannot cost less than on this machine, measured now:
+ * a bare `git` process (`execFile`, no simple-git, no checks) and a bare
+ * append + fsync, each the median of `FLOOR_SAMPLES`, in `dir`.
+ */
+async function measureFloor(dir: string): Promise<{ gitMs: number; fsyncMs: number }> {
+  const run = promisify(execFile);
+  const git: number[] = [];
+  for (let i = 0; i < FLOOR_SAMPLES; i += 1) {
+    const started = performance.now();
+    await run("git", ["rev-parse", "--is-shallow-repository"], { cwd: dir });
+    git.push(performance.now() - started);
+  }
+  const fsync: number[] = [];
+  const handle = await open(join(dir, ".git", "wfm-bench-floor.ndjson"), "a");
+  try {
+    const line = Buffer.from(
+      `${JSON.stringify({ seq: 1, type: "phase.intent", pad: "x".repeat(160) })}\n`,
+    );
+    for (let i = 0; i < FLOOR_SAMPLES; i += 1) {
+      const started = performance.now();
+      await handle.write(line);
+      await handle.sync();
+      fsync.push(performance.now() - started);
+    }
+  } finally {
+    await handle.close();
+  }
+  return { gitMs: median(git), fsyncMs: median(fsync) };
+}
+
+const ROUNDS = 10;
 const WARMUP = 1;
 const RUNNERS = ["hardened", "phasesBare", "script"] as const;
 type RunnerName = (typeof RUNNERS)[number];
@@ -328,6 +371,7 @@ export const devOverheadSuite: Suite = {
         script: median(times.script),
       };
       const meanMs = { hardened: mean(times.hardened), phasesBare: mean(times.phasesBare) };
+      const floor = await measureFloor(runners.hardened.world.temp.dir);
       const h = roundCounts(perRun.hardened);
       const p = roundCounts(perRun.phasesBare);
       const s = roundCounts(perRun.script);
@@ -402,6 +446,14 @@ export const devOverheadSuite: Suite = {
             .map(([phase, ms]) => `${phase} ${Math.round(ms / ROUNDS)}`)
             .join(", "),
           "ms per request / push": `${GITHUB_REQUEST_MS} / ${GIT_PUSH_MS}`,
+          "floor: bare git process / bare append+fsync ms": `${round3(floor.gitMs)} / ${round3(floor.fsyncMs)}`,
+          "floor ratio: 1 + (preflight's 7 serial git processes + the run's fsyncs, at their bare cost) / phases bare p50":
+            round3(
+              1 +
+                (PREFLIGHT_SERIAL_GIT_PROCESSES * floor.gitMs +
+                  (h.fileSyncs + h.directorySyncs) * floor.fsyncMs) /
+                  p50.phasesBare,
+            ),
           rounds: ROUNDS,
         },
       };
