@@ -96,8 +96,9 @@ export async function runChecks(
     return (await runInOrder(context, checks, options.stopAtFirstRefusal)).findings;
   }
   const opening = await runInOrder(context, [first], false);
-  if (opening.blockedBy !== undefined) {
-    return [...opening.findings, ...rest.map((check) => skipped(check, opening.blockedBy ?? ""))];
+  const refusedFirst = opening.blockedBy;
+  if (refusedFirst !== undefined) {
+    return [...opening.findings, ...rest.map((check) => skipped(check, refusedFirst))];
   }
   const [local, remote] = await settledBoth(
     runInOrder(
