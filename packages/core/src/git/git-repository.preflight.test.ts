@@ -215,6 +215,18 @@ describe("preflight on index.lock", () => {
     expect(preflightRefusals(findings)).toEqual([]);
   });
 
+  it("never takes its own remote check, still at work, for the lock's holder", async () => {
+    const temp = await tempRepository();
+    // The remote answers half a second late, so our ls-remote is a live git process in the tree.
+    await temp.git(["config", "remote.origin.uploadpack", "sleep 0.5; git-upload-pack"]);
+    const lock = await staleIndexLock.apply(temp.dir);
+    const { repo } = openRepository(temp.dir);
+    const findings = await repo.preflight();
+    expect(findings.find((candidate) => candidate.check === "index-lock")?.status).toBe("repaired");
+    await expect(access(lock.target)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(preflightRefusals(findings)).toEqual([]);
+  });
+
   it("waits out a young lock on the injected clock before removing it", async () => {
     const temp = await tempRepository();
     const path = join(temp.dir, ".git", "index.lock");

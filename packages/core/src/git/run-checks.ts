@@ -76,8 +76,10 @@ export interface RunChecksOptions {
  *
  * Guards run one check at a time and stop at the first refusal. Preflight
  * runs the checks about the remote (`remote: true`) beside the local ones
- * once the first check has found a repository: the remote's answer (a
- * network round trip) then costs no more than the local checks take.
+ * once the repository is found and every check that must run `alone` (it
+ * looks for git processes at work in the repository) is done: the remote's
+ * answer (a network round trip) then costs no more than the local checks
+ * take, and is never taken for someone else's git at work.
  */
 export async function runChecks(
   session: GitSession,
@@ -91,11 +93,14 @@ export async function runChecks(
     expectedBranch: options.expectedBranch,
     allowDetached: options.allowDetached === true,
   };
-  const [first, ...rest] = checks;
-  if (options.stopAtFirstRefusal || first === undefined || first.remote === true) {
+  // In order: the repository check, and everything up to the last check that must run alone.
+  const openingLength = Math.max(1, checks.findLastIndex((check) => check.alone === true) + 1);
+  const first = checks.slice(0, openingLength);
+  const rest = checks.slice(openingLength);
+  if (options.stopAtFirstRefusal || !rest.some((check) => check.remote === true)) {
     return (await runInOrder(context, checks, options.stopAtFirstRefusal)).findings;
   }
-  const opening = await runInOrder(context, [first], false);
+  const opening = await runInOrder(context, first, false);
   const refusedFirst = opening.blockedBy;
   if (refusedFirst !== undefined) {
     return [...opening.findings, ...rest.map((check) => skipped(check, refusedFirst))];

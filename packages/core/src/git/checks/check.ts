@@ -33,6 +33,12 @@ export interface Check {
    * since the remote's answer is the slowest and nothing local waits for it.
    */
   readonly remote?: true;
+  /**
+   * Reads the process table for git processes working in the repository,
+   * so no git process of ours may run beside it: preflight starts the
+   * remote's checks only after it.
+   */
+  readonly alone?: true;
   run(context: CheckContext): Promise<PreflightFinding>;
 }
 

@@ -13,12 +13,15 @@ const NAME = PreflightCheck.IndexLock;
  * process's write). One with no such process, at least `staleLockAgeMs` old,
  * was left by a process that died: it is removed and reported. A younger
  * one is waited out first (on the injected clock), then looked at again.
- * WorkflowMaster's own git commands never overlap (one queue per
- * repository), so a lock seen here is never its own.
+ * WorkflowMaster's own git commands never overlap it (one queue per
+ * repository, and preflight starts its remote checks after it), so a lock
+ * or a git process seen here is never its own.
  */
 export const indexLockCheck: Check = {
   name: NAME,
   structural: false,
+  // Its holders are found in the process table: our own git must not be there.
+  alone: true,
   async run(context) {
     const { session, signal } = context;
     const { gitDir } = layoutOf(context);
