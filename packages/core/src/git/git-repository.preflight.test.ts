@@ -530,19 +530,10 @@ describe("preflight's head check", () => {
 
 describe("preflight's git processes", () => {
   it("runs eight git commands on a healthy repository, each once", async () => {
-    const temp = await tempRepository();
-    const realGit = (await runGitPath()).trim();
-    const shims = join(temp.root, "shims");
-    const log = join(temp.root, "git.log");
-    await mkdir(shims);
-    await writeFile(
-      join(shims, "git"),
-      `#!/bin/sh\nprintf '%s\\n' "$1" >> '${log}'\nexec '${realGit}' "$@"\n`,
-      { mode: 0o755 },
-    );
-    const { repo } = openRepository(temp.dir, {
-      env: { PATH: `${shims}:${process.env.PATH ?? ""}` },
-    });
+    const { repo, log } = await behindGitShim(await tempRepository(), (realGit, log) => [
+      `printf '%s\\n' "$1" >> '${log}'`,
+      `exec '${realGit}' "$@"`,
+    ]);
     const findings = await repo.preflight();
     expect(statuses(findings)).toEqual(ALL_OK);
     // The remote's two run beside the local ones, so only the set is fixed.
@@ -559,32 +550,18 @@ describe("preflight's git processes", () => {
   });
 
   it("checks the tree while the remote is still answering, and reports in the usual order", async () => {
-    const temp = await tempRepository();
-    const realGit = (await runGitPath()).trim();
-    const shims = join(temp.root, "shims");
-    const log = join(temp.root, "git.log");
-    await mkdir(shims);
     // ls-remote answers half a second late, as a distant remote would.
-    await writeFile(
-      join(shims, "git"),
-      [
-        "#!/bin/sh",
-        `if [ "$1" = ls-remote ]; then`,
-        `  printf 'ls-remote asked\\n' >> '${log}'`,
-        "  sleep 0.5",
-        `  '${realGit}' "$@"; code=$?`,
-        `  printf 'ls-remote answered\\n' >> '${log}'`,
-        "  exit $code",
-        "fi",
-        `printf '%s\\n' "$1" >> '${log}'`,
-        `exec '${realGit}' "$@"`,
-        "",
-      ].join("\n"),
-      { mode: 0o755 },
-    );
-    const { repo } = openRepository(temp.dir, {
-      env: { PATH: `${shims}:${process.env.PATH ?? ""}` },
-    });
+    const { repo, log } = await behindGitShim(await tempRepository(), (realGit, log) => [
+      `if [ "$1" = ls-remote ]; then`,
+      `  printf 'ls-remote asked\\n' >> '${log}'`,
+      "  sleep 0.5",
+      `  '${realGit}' "$@"; code=$?`,
+      `  printf 'ls-remote answered\\n' >> '${log}'`,
+      "  exit $code",
+      "fi",
+      `printf '%s\\n' "$1" >> '${log}'`,
+      `exec '${realGit}' "$@"`,
+    ]);
     const findings = await repo.preflight();
     expect(findings.map((finding) => finding.check)).toEqual(Object.values(PreflightCheck));
     expect(statuses(findings)).toEqual(ALL_OK);
@@ -597,6 +574,28 @@ describe("preflight's git processes", () => {
     expect(answered).toBe(lines.length - 1);
   });
 });
+
+/**
+ * The repository opened with a `git` shell script first on PATH: `body`
+ * (given the real git and a log file to append to) runs for every git
+ * process preflight starts.
+ */
+async function behindGitShim(
+  temp: TempRepository,
+  body: (realGit: string, log: string) => string[],
+): Promise<{ repo: ReturnType<typeof openRepository>["repo"]; log: string }> {
+  const realGit = (await runGitPath()).trim();
+  const shims = join(temp.root, "shims");
+  const log = join(temp.root, "git.log");
+  await mkdir(shims);
+  await writeFile(join(shims, "git"), ["#!/bin/sh", ...body(realGit, log), ""].join("\n"), {
+    mode: 0o755,
+  });
+  const { repo } = openRepository(temp.dir, {
+    env: { PATH: `${shims}:${process.env.PATH ?? ""}` },
+  });
+  return { repo, log };
+}
 
 /** Where the git the tests run is installed. */
 async function runGitPath(): Promise<string> {
