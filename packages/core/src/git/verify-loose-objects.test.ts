@@ -80,6 +80,32 @@ describe("verifyLooseObjects on whole objects", () => {
     expect(listed).toEqual([dir, ...blobs.map((blob) => join(dir, blob.sha.slice(0, 2)))]);
   });
 
+  it("reads four objects at once, and reports in name order all the same", async () => {
+    const dir = await objectsDirectory();
+    const blobs = await blobsInDistinctDirectories(dir, 10);
+    // Object 2 is damaged (empty); each read takes 20 ms, so reads that may overlap do.
+    await writeFile(blobs[2]?.path ?? "", "");
+    let reading = 0;
+    let mostAtOnce = 0;
+    const fs: FileSystem = {
+      ...nodeFileSystem,
+      readFile: async (path) => {
+        reading += 1;
+        mostAtOnce = Math.max(mostAtOnce, reading);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        reading -= 1;
+        return nodeFileSystem.readFile(path);
+      },
+    };
+    const report = await verifyLooseObjects(fs, dir, "sha1", 100);
+    expect(mostAtOnce).toBe(4);
+    expect(report).toEqual({
+      checked: 10,
+      unchecked: 0,
+      problems: [{ sha: blobs[2]?.sha, path: blobs[2]?.path, problem: "is empty" }],
+    });
+  });
+
   it("checks sha256 objects by their 62-character names", async () => {
     const dir = await objectsDirectory();
     await writeBlob(dir, "one\n", "sha256");

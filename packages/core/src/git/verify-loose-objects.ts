@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { inflateSync } from "node:zlib";
+import pMap from "p-map";
 import type { FileSystem } from "../ports/file-system.js";
 import { hasErrno } from "../state/has-errno.js";
 
@@ -21,6 +22,12 @@ export interface LooseObjectReport {
 /** Larger loose objects are not read into memory; git packs big files anyway. */
 const MAX_OBJECT_BYTES = 64 * 1024 * 1024;
 const TYPES = new Set(["commit", "tree", "blob", "tag"]);
+/**
+ * Directories listed, or objects read, at once: each read waits on the
+ * disk, so several overlap; a handful bounds the memory (an object is read
+ * whole, up to MAX_OBJECT_BYTES).
+ */
+const AT_ONCE = 4;
 /** Every fan-out directory git may create, 00 … ff. */
 const ALL_FAN_OUT = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, "0"));
 
@@ -40,33 +47,46 @@ export async function verifyLooseObjects(
 ): Promise<LooseObjectReport> {
   const hash = objectFormat === "sha256" ? "sha256" : "sha1";
   const nameLength = objectFormat === "sha256" ? 62 : 38;
-  const problems: LooseObjectProblem[] = [];
-  let checked = 0;
-  let unchecked = 0;
-  for (const prefix of await fanOutDirectories(fs, objectsDir)) {
-    const dir = join(objectsDir, prefix);
-    let names: string[];
-    try {
-      names = await fs.readdir(dir);
-    } catch (error) {
-      // Removed since the listing (git gc prunes emptied fan-out directories), or never there.
-      if (hasErrno(error, "ENOENT")) continue;
-      throw error;
-    }
-    for (const name of names.sort()) {
-      if (name.length !== nameLength || !/^[0-9a-f]+$/.test(name)) continue;
-      if (checked >= limit) {
-        unchecked += 1;
-        continue;
-      }
-      checked += 1;
-      const sha = `${prefix}${name}`;
-      const path = join(dir, name);
-      const problem = await objectProblem(fs, path, sha, hash);
-      if (problem !== undefined) problems.push({ sha, path, problem });
-    }
+  const prefixes = await fanOutDirectories(fs, objectsDir);
+  const listed = await pMap(
+    prefixes,
+    (prefix) => looseObjectsIn(fs, objectsDir, prefix, nameLength),
+    {
+      concurrency: AT_ONCE,
+    },
+  );
+  const objects = listed.flat();
+  const checked = objects.slice(0, limit);
+  const found = await pMap(checked, ({ sha, path }) => objectProblem(fs, path, sha, hash), {
+    concurrency: AT_ONCE,
+  });
+  const problems = checked.flatMap((object, index) => {
+    const problem = found[index];
+    return problem === undefined ? [] : [{ ...object, problem }];
+  });
+  return { checked: checked.length, unchecked: objects.length - checked.length, problems };
+}
+
+/** The loose objects in one fan-out directory, by name; none if it has gone. */
+async function looseObjectsIn(
+  fs: FileSystem,
+  objectsDir: string,
+  prefix: string,
+  nameLength: number,
+): Promise<Array<{ sha: string; path: string }>> {
+  const dir = join(objectsDir, prefix);
+  let names: string[];
+  try {
+    names = await fs.readdir(dir);
+  } catch (error) {
+    // Removed since the listing (git gc prunes emptied fan-out directories), or never there.
+    if (hasErrno(error, "ENOENT")) return [];
+    throw error;
   }
-  return { checked, unchecked, problems };
+  return names
+    .filter((name) => name.length === nameLength && /^[0-9a-f]+$/.test(name))
+    .sort()
+    .map((name) => ({ sha: `${prefix}${name}`, path: join(dir, name) }));
 }
 
 /**
