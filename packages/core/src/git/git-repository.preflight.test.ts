@@ -529,21 +529,20 @@ describe("preflight's head check", () => {
 });
 
 describe("preflight's git processes", () => {
-  it("runs eight git commands on a healthy repository, each once", async () => {
+  it("runs seven git commands on a healthy repository, the layout and HEAD asked in one", async () => {
     const { repo, log } = await behindGitShim(await tempRepository(), (realGit, log) => [
       `printf '%s\\n' "$1" >> '${log}'`,
       `exec '${realGit}' "$@"`,
     ]);
     const findings = await repo.preflight();
     expect(statuses(findings)).toEqual(ALL_OK);
-    // The remote's two run beside the local ones, so only the set is fixed.
+    // The checks after index-lock run at once, so only the set is fixed.
     expect((await readFile(log, "utf8")).trim().split("\n").sort()).toEqual([
       "for-each-ref",
       "for-each-ref",
       "ls-files",
       "ls-remote",
       "remote",
-      "rev-parse",
       "rev-parse",
       "status",
     ]);
@@ -569,9 +568,43 @@ describe("preflight's git processes", () => {
     const asked = lines.indexOf("ls-remote asked");
     const answered = lines.indexOf("ls-remote answered");
     expect(asked).toBeGreaterThan(-1);
-    expect(lines.indexOf("status")).toBeGreaterThan(asked);
     expect(lines.indexOf("status")).toBeLessThan(answered);
     expect(answered).toBe(lines.length - 1);
+  });
+
+  it("runs the local checks after index-lock at once, and reports them in the usual order", async () => {
+    // status takes half a second; the other local checks start meanwhile.
+    const { repo, log } = await behindGitShim(await tempRepository(), (realGit, log) => [
+      `printf '%s\\n' "$1" >> '${log}'`,
+      `if [ "$1" = status ]; then`,
+      "  sleep 0.5",
+      `  '${realGit}' "$@"; code=$?`,
+      `  printf 'status answered\\n' >> '${log}'`,
+      "  exit $code",
+      "fi",
+      `exec '${realGit}' "$@"`,
+    ]);
+    const findings = await repo.preflight({ offline: true });
+    expect(findings.map((finding) => finding.check)).toEqual(
+      Object.values(PreflightCheck).filter(
+        (check) => check !== "remote" && check !== "remote-reachable",
+      ),
+    );
+    expect(statuses(findings)).toEqual(
+      Object.fromEntries(Object.entries(ALL_OK).filter(([check]) => !check.startsWith("remote"))),
+    );
+    const lines = (await readFile(log, "utf8")).trim().split("\n");
+    // The opening (one rev-parse) first; then ls-files, both for-each-refs
+    // and status in any order, all started before status answers (one after
+    // another, upstream's for-each-ref would wait for it).
+    expect(lines[0]).toBe("rev-parse");
+    expect(lines.slice(1, 5).sort()).toEqual([
+      "for-each-ref",
+      "for-each-ref",
+      "ls-files",
+      "status",
+    ]);
+    expect(lines.slice(5)).toEqual(["status answered"]);
   });
 });
 

@@ -30,6 +30,12 @@ export interface RepositoryLayout {
   readonly shallow: boolean;
 }
 
+/** `rev-parse HEAD^{commit} --symbolic-full-name HEAD`, as answered: a ref of "HEAD" means detached. */
+export interface HeadAnswer {
+  readonly sha: string;
+  readonly ref: string;
+}
+
 export type RawResult =
   | { readonly ok: true; readonly stdout: string }
   | { readonly ok: false; readonly error: unknown; readonly message: string };
@@ -40,6 +46,9 @@ export interface TimedResult extends SpawnResult {
   /** True when it was cut off by its time limit (not by the caller's signal). */
   readonly timedOut: boolean;
 }
+
+/** Reading processes at once: as many as preflight's checks that run at once start through it. */
+const READERS_AT_ONCE = 5;
 
 /** Values that end up in shell commands in the catalogue's `command`s. */
 const SHELL_VALUES = ["cwd", "path", "branch", "remote", "ref", "good", "url", "upstream"] as const;
@@ -59,6 +68,7 @@ export class GitSession {
   readonly environment: GitEnvironment;
   readonly dir: string;
   private instance: SimpleGit | undefined;
+  private readerInstance: SimpleGit | undefined;
   private cachedLayout: RepositoryLayout | undefined;
 
   constructor(readonly options: ParsedGitRepositoryOptions) {
@@ -72,19 +82,39 @@ export class GitSession {
   }
 
   /**
-   * The one simple-git instance: one process at a time, every non-zero exit
-   * an error (simple-git's default ignores an exit code without stderr), a
-   * rolling inactivity limit. Created on first use, because simple-git
-   * refuses a directory that does not exist, which preflight reports itself.
-   * simple-git is patched (patches/simple-git@3.36.0.patch): unpatched, a
-   * command that prints nothing (a clean `status`, `cat-file -e`, `add`)
-   * waits 50 ms more for late output even after the process's stdio has
-   * closed — a quarter of a dev run's time. After 'close' nothing can come.
+   * The simple-git instance for everything that may change the repository:
+   * one process at a time, so a command abandoned by an aborted phase (a
+   * simple-git command runs to its end or its inactivity limit) is never
+   * overlapped by the next. Every non-zero exit is an error (simple-git's
+   * default ignores an exit code without stderr), with a rolling inactivity
+   * limit. Created on first use, because simple-git refuses a directory
+   * that does not exist, which preflight reports itself. simple-git is
+   * patched (patches/simple-git@3.36.0.patch): unpatched, a command that
+   * prints nothing (a clean `status`, `cat-file -e`, `add`) waits 50 ms more
+   * for late output even after the process's stdio has closed — a quarter
+   * of a dev run's time. After 'close' nothing can come.
    */
   get git(): SimpleGit {
-    this.instance ??= simpleGit({
+    this.instance ??= this.createInstance(1);
+    return this.instance;
+  }
+
+  /**
+   * The instance for commands that only read (`read`): up to
+   * READERS_AT_ONCE processes at once, which preflight's checks use. A
+   * reader takes no lock (the environment sets `GIT_OPTIONAL_LOCKS=0`, so
+   * not even `status` refreshes the index), so it never collides with a
+   * writer, abandoned or not.
+   */
+  private get readers(): SimpleGit {
+    this.readerInstance ??= this.createInstance(READERS_AT_ONCE);
+    return this.readerInstance;
+  }
+
+  private createInstance(maxConcurrentProcesses: number): SimpleGit {
+    return simpleGit({
       baseDir: this.dir,
-      maxConcurrentProcesses: 1,
+      maxConcurrentProcesses,
       trimmed: false,
       timeout: { block: this.options.commandInactivityMs },
       unsafe: this.environment.unsafe,
@@ -99,7 +129,6 @@ export class GitSession {
         );
       },
     }).env({ ...this.environment.env });
-    return this.instance;
   }
 
   /** Runs git through simple-git; a non-zero exit throws simple-git's GitError. */
@@ -108,12 +137,18 @@ export class GitSession {
   }
 
   /** Like `raw`, with failure as data, for commands whose failure is an answer. */
-  async tryRaw(args: readonly string[]): Promise<RawResult> {
-    try {
-      return { ok: true, stdout: await this.raw(args) };
-    } catch (error) {
-      return { ok: false, error, message: error instanceof Error ? error.message : String(error) };
-    }
+  tryRaw(args: readonly string[]): Promise<RawResult> {
+    return asResult(() => this.raw(args));
+  }
+
+  /** Like `raw`, for a command that only reads: it may run at once with other reads. */
+  read(args: readonly string[]): Promise<string> {
+    return this.readers.raw([...args]);
+  }
+
+  /** Like `tryRaw`, for a command that only reads. */
+  tryRead(args: readonly string[]): Promise<RawResult> {
+    return asResult(() => this.read(args));
   }
 
   /**
@@ -148,8 +183,22 @@ export class GitSession {
    * simple-git's error when git does not see a repository.
    */
   async readLayout(): Promise<RepositoryLayout> {
+    return (await this.readLayoutAndHead(false)).layout;
+  }
+
+  /**
+   * `readLayout`, and with `withHead` HEAD's commit and the ref HEAD names
+   * asked in the same process (as the head check asks them: rev-parse's
+   * `--symbolic-full-name` applies to the HEAD after it). When HEAD has no
+   * commit (unborn, detached at a missing object, damaged) that question
+   * fails the whole command, so the layout is asked again alone and `head`
+   * is null. Without `withHead`, `head` is undefined (not asked).
+   */
+  async readLayoutAndHead(
+    withHead: boolean,
+  ): Promise<{ layout: RepositoryLayout; head: HeadAnswer | null | undefined }> {
     this.cachedLayout = undefined;
-    const output = await this.raw([
+    const layoutArgs = [
       "rev-parse",
       "--show-toplevel",
       "--absolute-git-dir",
@@ -157,13 +206,21 @@ export class GitSession {
       "--show-object-format",
       // Asked here, in the one process already run, rather than by a process of its own.
       "--is-shallow-repository",
-    ]);
+    ];
+    const both = withHead
+      ? await this.tryRaw([...layoutArgs, "HEAD^{commit}", "--symbolic-full-name", "HEAD"])
+      : undefined;
+    const output = both?.ok === true ? both.stdout : await this.raw(layoutArgs);
     // rev-parse answers in the order it was asked.
-    const [workTree = "", gitDir = "", common = "", objectFormat = "sha1", shallow = ""] =
+    const [workTree = "", gitDir = "", common = "", objectFormat = "sha1", shallow = "", ...rest] =
       output.split("\n");
     const commonDir = isAbsolute(common) ? common : resolve(this.dir, common);
     this.cachedLayout = { workTree, gitDir, commonDir, objectFormat, shallow: shallow === "true" };
-    return this.cachedLayout;
+    const [sha = "", ref = ""] = rest;
+    return {
+      layout: this.cachedLayout,
+      head: both === undefined ? undefined : both.ok ? { sha, ref } : null,
+    };
   }
 
   /** Context every error of this repository carries. */
@@ -219,5 +276,14 @@ export class GitSession {
       ...(this.options.runId === undefined ? {} : { runId: this.options.runId }),
       ...(this.options.phase === undefined ? {} : { phase: this.options.phase }),
     };
+  }
+}
+
+/** A command's failure as data (a throw before it starts too: simple-git refuses a missing directory). */
+async function asResult(command: () => Promise<string>): Promise<RawResult> {
+  try {
+    return { ok: true, stdout: await command() };
+  } catch (error) {
+    return { ok: false, error, message: error instanceof Error ? error.message : String(error) };
   }
 }

@@ -70,16 +70,21 @@ export interface RunChecksOptions {
 /**
  * Runs checks and reports their findings in the order given. After a
  * structural refusal (the repository cannot be read reliably) the checks
- * after it are reported as skipped, not run against a broken repository. A
+ * after it are reported as skipped: not run against a broken repository,
+ * or, where preflight ran them at once with it, their findings dropped. A
  * check that fails unexpectedly is a refusal with the failure classified,
  * never a silent pass; an abort is rethrown.
  *
  * Guards run one check at a time and stop at the first refusal. Preflight
- * runs the checks about the remote (`remote: true`) beside the local ones
- * once the repository is found and every check that must run `alone` (it
- * looks for git processes at work in the repository) is done: the remote's
- * answer (a network round trip) then costs no more than the local checks
- * take, and is never taken for someone else's git at work.
+ * runs, in order, the repository check and everything up to the last check
+ * that must run `alone` (it looks for git processes at work in the
+ * repository, so none of ours may run beside it); then every check after
+ * it at once, the remote's (`remote: true`) in order among themselves.
+ * None of those waits for another's answer, and each only reads: their
+ * git commands go through the session's `read`, which runs several at
+ * once, and objects-writable creates and removes only its own probe.
+ * The findings are put back in the given order, and one after a structural
+ * refusal is reported as skipped, as it would have been in sequence.
  */
 export async function runChecks(
   session: GitSession,
@@ -93,44 +98,31 @@ export async function runChecks(
     expectedBranch: options.expectedBranch,
     allowDetached: options.allowDetached === true,
   };
+  if (options.stopAtFirstRefusal) return (await runInOrder(context, checks, true)).findings;
   // In order: the repository check, and everything up to the last check that must run alone.
   const openingLength = Math.max(1, checks.findLastIndex((check) => check.alone === true) + 1);
-  const first = checks.slice(0, openingLength);
   const rest = checks.slice(openingLength);
-  if (options.stopAtFirstRefusal || !rest.some((check) => check.remote === true)) {
-    return (await runInOrder(context, checks, options.stopAtFirstRefusal)).findings;
-  }
-  const opening = await runInOrder(context, first, false);
+  const opening = await runInOrder(context, checks.slice(0, openingLength), false);
   const refusedFirst = opening.blockedBy;
   if (refusedFirst !== undefined) {
     return [...opening.findings, ...rest.map((check) => skipped(check, refusedFirst))];
   }
-  const [local, remote] = await settledBoth(
-    runInOrder(
-      context,
-      rest.filter((check) => check.remote !== true),
-      false,
-    ),
-    runInOrder(
-      context,
-      rest.filter((check) => check.remote === true),
-      false,
-    ),
-  );
-  // Back into the given order; a remote check after a local structural
-  // refusal is reported as skipped, as it would have been in sequence.
-  const byCheck = new Map([...local.findings, ...remote.findings].map((f) => [f.check, f]));
+  // The remote's lane first: its two round trips one after the other are the longest.
+  const remote = rest.filter((check) => check.remote === true);
+  const lanes = [remote, ...rest.filter((check) => check.remote !== true).map((check) => [check])];
+  const settled = await settledAll(lanes.map((lane) => runInOrder(context, lane, false)));
+  const byCheck = new Map(settled.flatMap((lane) => lane.findings).map((f) => [f.check, f]));
   const findings = [...opening.findings];
   let blockedBy: string | undefined;
   for (const check of rest) {
     const finding = byCheck.get(check.name);
     if (finding === undefined) throw new TypeError(`Check ${check.name} reported nothing.`);
-    if (check.remote === true && blockedBy !== undefined) {
+    if (blockedBy !== undefined) {
       findings.push(skipped(check, blockedBy));
       continue;
     }
     findings.push(finding);
-    if (finding.status === "refused" && finding.blocking) blockedBy ??= check.name;
+    if (finding.status === "refused" && finding.blocking) blockedBy = check.name;
   }
   return findings;
 }
@@ -185,12 +177,14 @@ function skipped(check: Check, blockedBy: string): PreflightFinding {
   };
 }
 
-/** Both results once both have settled (neither left running); the first failure is thrown. */
-async function settledBoth<A, B>(a: Promise<A>, b: Promise<B>): Promise<[A, B]> {
-  const [first, second] = await Promise.allSettled([a, b]);
-  if (first.status === "rejected") throw first.reason;
-  if (second.status === "rejected") throw second.reason;
-  return [first.value, second.value];
+/** Every result once all have settled (none left running); the first failure is thrown. */
+async function settledAll<T>(promises: readonly Promise<T>[]): Promise<T[]> {
+  const values: T[] = [];
+  for (const result of await Promise.allSettled(promises)) {
+    if (result.status === "rejected") throw result.reason;
+    values.push(result.value);
+  }
+  return values;
 }
 
 /**

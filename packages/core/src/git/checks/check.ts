@@ -1,9 +1,14 @@
-import type { GitSession, RepositoryLayout } from "../git-session.js";
+import type { GitSession, HeadAnswer, RepositoryLayout } from "../git-session.js";
 import type { PreflightCheck, PreflightFinding } from "../preflight-finding.js";
 
 /** What earlier checks learnt, for later ones. */
 export interface CheckState {
   layout?: RepositoryLayout;
+  /**
+   * HEAD's commit and ref as the repository check's `rev-parse` found them;
+   * null when HEAD has no commit (unborn, detached at a missing object, damaged).
+   */
+  head?: HeadAnswer | null | undefined;
   /** The checked-out branch's short name; undefined on a detached HEAD. */
   branch?: string;
   /** The ref HEAD names (`refs/heads/<branch>`), set with `branch`. */
@@ -29,14 +34,14 @@ export interface Check {
   readonly structural: boolean;
   /**
    * Asks about the remote, or asks the remote itself: left out offline, and
-   * in preflight run (in order among themselves) beside the local checks,
-   * since the remote's answer is the slowest and nothing local waits for it.
+   * in preflight run in order among themselves (the second needs the
+   * first's answer), beside the local checks.
    */
   readonly remote?: true;
   /**
    * Reads the process table for git processes working in the repository,
    * so no git process of ours may run beside it: preflight starts the
-   * remote's checks only after it.
+   * checks after it, which run at once, only once it is done.
    */
   readonly alone?: true;
   run(context: CheckContext): Promise<PreflightFinding>;

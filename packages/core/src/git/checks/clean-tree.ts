@@ -11,7 +11,7 @@ const NAME = PreflightCheck.CleanTree;
  */
 export async function trackedChanges(session: GitSession): Promise<string[]> {
   const entries = nulSeparated(
-    await session.raw([
+    await session.read([
       "status",
       "--porcelain=v1",
       "-z",

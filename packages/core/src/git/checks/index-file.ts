@@ -19,7 +19,7 @@ export const indexCheck: Check = {
   structural: true,
   async run(context) {
     const { session } = context;
-    const read = await session.tryRaw(["ls-files", "--stage", "-z"]);
+    const read = await session.tryRead(["ls-files", "--stage", "-z"]);
     if (read.ok)
       return ok(NAME, `the index lists ${read.stdout.split("\0").filter(Boolean).length} entries`);
     const path = join(layoutOf(context).gitDir, "index");

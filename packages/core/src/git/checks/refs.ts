@@ -15,7 +15,7 @@ export const refsCheck: Check = {
   structural: false,
   async run(context) {
     const { session } = context;
-    const listed = await session.tryRaw([
+    const listed = await session.tryRead([
       "for-each-ref",
       "--format=%(objectname) %(objecttype) %(refname)",
     ]);

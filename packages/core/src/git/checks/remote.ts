@@ -11,7 +11,7 @@ export const remoteCheck: Check = {
   remote: true,
   async run({ session, state }) {
     const remote = session.options.remote;
-    const url = await session.tryRaw(["remote", "get-url", remote]);
+    const url = await session.tryRead(["remote", "get-url", remote]);
     if (url.ok) return ok(NAME, `${remote} is ${redactSecrets(url.stdout.trim())}`);
     state.remoteMissing = true;
     if (!/No such remote/i.test(url.message)) return refused(NAME, session.classify(url.error));

@@ -36,7 +36,10 @@ export const repositoryCheck: Check = {
       );
     }
     try {
-      state.layout = await session.readLayout();
+      // HEAD asked in the same process for the head check, which would ask it next.
+      const { layout, head } = await session.readLayoutAndHead(true);
+      state.layout = layout;
+      state.head = head;
     } catch (error) {
       const headPath = join(dir, ".git", "HEAD");
       const head = await readOptional(session.fs, headPath);

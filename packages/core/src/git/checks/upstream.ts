@@ -26,7 +26,7 @@ export const upstreamCheck: Check = {
       return ok(NAME, "no branch is checked out, so no upstream to compare");
     // Only branches have upstreams (HEAD may name another ref under refs/).
     if (!ref.startsWith("refs/heads/")) return ok(NAME, `${branch} has no upstream`);
-    const listed = await session.raw([
+    const listed = await session.read([
       "for-each-ref",
       "--format=%(refname)%00%(upstream:short)%00%(upstream:track,nobracket)",
       ref,
