@@ -1,3 +1,5 @@
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
 import type { Figure } from "./figure.js";
 import type { BenchReport } from "./report.js";
 import { slowdownFromEnv } from "./slowdown.js";
@@ -11,13 +13,57 @@ export function suiteContext(): SuiteContext {
   };
 }
 
-/** Runs every suite once and gathers the figures into a report. */
+const SUITE_CHILD = fileURLToPath(new URL("./suite-child.ts", import.meta.url));
+const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
+
+/**
+ * Runs one suite in a fresh Node process (through tsx, from source) and
+ * returns its figures. A suite measured in a process that earlier suites
+ * have grown measures them too: starting a git process costs more from a
+ * larger heap, and a collection left over from one suite lands in another.
+ * Progress lines pass through to stderr; the slowdown switch goes with the
+ * environment.
+ */
+export function runSuiteInChild(name: string): Promise<Figure[]> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", "--conditions=@workflowmaster/source", SUITE_CHILD, name],
+      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
+    );
+    let stdout = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+      stdout += chunk;
+    });
+    child.once("error", reject);
+    child.once("close", (code, signal) => {
+      if (code !== 0) {
+        reject(
+          new Error(`The ${name} suite's process exited ${signal ?? code} (its output is above).`),
+        );
+        return;
+      }
+      try {
+        resolve(JSON.parse(stdout) as Figure[]);
+      } catch (error) {
+        reject(
+          new Error(
+            `The ${name} suite printed no figures: ${JSON.stringify(stdout.slice(0, 200))}`,
+            { cause: error },
+          ),
+        );
+      }
+    });
+  });
+}
+
+/** Runs every suite once, each in its own process, and gathers the figures into a report. */
 export async function runSuites(
   context: SuiteContext,
   suites: readonly Suite[] = SUITES,
 ): Promise<BenchReport> {
   const figures: Figure[] = [];
-  for (const suite of suites) figures.push(...(await suite.run(context)));
+  for (const suite of suites) figures.push(...(await runSuiteInChild(suite.name)));
   return {
     at: new Date().toISOString(),
     node: process.versions.node,
@@ -27,12 +73,16 @@ export async function runSuites(
   };
 }
 
-/** Measures one figure again by running its suite again. */
+/** Measures one figure again by running its suite again, in a fresh process. */
 export async function remeasure(context: SuiteContext, figure: Figure): Promise<Figure> {
-  const suite = SUITES.find((candidate) => candidate.name === figure.suite);
-  if (suite === undefined) throw new Error(`No suite named ${figure.suite} measures ${figure.id}.`);
+  if (!SUITES.some((candidate) => candidate.name === figure.suite)) {
+    throw new Error(`No suite named ${figure.suite} measures ${figure.id}.`);
+  }
   context.log(`measuring ${figure.id} again (outside its tolerance)`);
-  const again = (await suite.run(context)).find((candidate) => candidate.id === figure.id);
-  if (again === undefined) throw new Error(`Suite ${suite.name} no longer measures ${figure.id}.`);
+  const again = (await runSuiteInChild(figure.suite)).find(
+    (candidate) => candidate.id === figure.id,
+  );
+  if (again === undefined)
+    throw new Error(`Suite ${figure.suite} no longer measures ${figure.id}.`);
   return again;
 }
