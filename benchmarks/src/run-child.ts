@@ -7,23 +7,27 @@ export interface ChildResult {
   stderr: string;
 }
 
-/** Runs `node ARGS` as a child process and collects its output; rejects only when it cannot start. */
+/**
+ * Runs `node ARGS` as a child process and collects its output (its stderr
+ * passed through instead with `inheritStderr`, for progress lines a person
+ * is waiting on); rejects only when it cannot start.
+ */
 export function runNode(
   args: readonly string[],
-  options: { cwd: string; env?: NodeJS.ProcessEnv },
+  options: { cwd: string; env?: NodeJS.ProcessEnv; inheritStderr?: boolean },
 ): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, {
       cwd: options.cwd,
       env: options.env ?? process.env,
-      stdio: ["ignore", "pipe", "pipe"],
+      stdio: ["ignore", "pipe", options.inheritStderr === true ? "inherit" : "pipe"],
     });
     let stdout = "";
     let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stdout?.setEncoding("utf8").on("data", (chunk: string) => {
       stdout += chunk;
     });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
+    child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       stderr += chunk;
     });
     child.once("error", reject);

@@ -1,7 +1,7 @@
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import type { Figure } from "./figure.js";
 import type { BenchReport } from "./report.js";
+import { runNode } from "./run-child.js";
 import { slowdownFromEnv } from "./slowdown.js";
 import type { Suite, SuiteContext } from "./suite.js";
 import { SUITES } from "./suites/index.js";
@@ -24,37 +24,24 @@ const REPO_ROOT = fileURLToPath(new URL("../../", import.meta.url));
  * Progress lines pass through to stderr; the slowdown switch goes with the
  * environment.
  */
-export function runSuiteInChild(name: string): Promise<Figure[]> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", "--conditions=@workflowmaster/source", SUITE_CHILD, name],
-      { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "inherit"] },
+export async function runSuiteInChild(name: string): Promise<Figure[]> {
+  const result = await runNode(
+    ["--import", "tsx", "--conditions=@workflowmaster/source", SUITE_CHILD, name],
+    { cwd: REPO_ROOT, inheritStderr: true },
+  );
+  if (result.code !== 0) {
+    throw new Error(
+      `The ${name} suite's process exited ${result.signal ?? result.code} (its output is above).`,
     );
-    let stdout = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.once("error", reject);
-    child.once("close", (code, signal) => {
-      if (code !== 0) {
-        reject(
-          new Error(`The ${name} suite's process exited ${signal ?? code} (its output is above).`),
-        );
-        return;
-      }
-      try {
-        resolve(JSON.parse(stdout) as Figure[]);
-      } catch (error) {
-        reject(
-          new Error(
-            `The ${name} suite printed no figures: ${JSON.stringify(stdout.slice(0, 200))}`,
-            { cause: error },
-          ),
-        );
-      }
-    });
-  });
+  }
+  try {
+    return JSON.parse(result.stdout) as Figure[];
+  } catch (error) {
+    throw new Error(
+      `The ${name} suite printed no figures: ${JSON.stringify(result.stdout.slice(0, 200))}`,
+      { cause: error },
+    );
+  }
 }
 
 /** Runs every suite once, each in its own process, and gathers the figures into a report. */

@@ -50,6 +50,17 @@ export interface TimedResult extends SpawnResult {
 /** Reading processes at once: as many as preflight's checks that run at once start through it. */
 const READERS_AT_ONCE = 5;
 
+/** Where the repository's parts are, in one `rev-parse` (see readLayout). */
+const LAYOUT_ARGS = [
+  "rev-parse",
+  "--show-toplevel",
+  "--absolute-git-dir",
+  "--git-common-dir",
+  "--show-object-format",
+  // Asked here, in the one process already run, rather than by a process of its own.
+  "--is-shallow-repository",
+];
+
 /** Values that end up in shell commands in the catalogue's `command`s. */
 const SHELL_VALUES = ["cwd", "path", "branch", "remote", "ref", "good", "url", "upstream"] as const;
 
@@ -183,44 +194,38 @@ export class GitSession {
    * simple-git's error when git does not see a repository.
    */
   async readLayout(): Promise<RepositoryLayout> {
-    return (await this.readLayoutAndHead(false)).layout;
+    this.cachedLayout = undefined;
+    return this.parseLayout(await this.raw(LAYOUT_ARGS)).layout;
   }
 
   /**
-   * `readLayout`, and with `withHead` HEAD's commit and the ref HEAD names
-   * asked in the same process (as the head check asks them: rev-parse's
-   * `--symbolic-full-name` applies to the HEAD after it). When HEAD has no
-   * commit (unborn, detached at a missing object, damaged) that question
-   * fails the whole command, so the layout is asked again alone and `head`
-   * is null. Without `withHead`, `head` is undefined (not asked).
+   * `readLayout`, with HEAD's commit and the ref HEAD names asked in the
+   * same process (rev-parse's `--symbolic-full-name` applies to the HEAD
+   * after it). When HEAD has no commit (unborn, detached at a missing
+   * object, damaged) that question fails the whole command, so the layout
+   * is asked again alone and `head` is null.
    */
-  async readLayoutAndHead(
-    withHead: boolean,
-  ): Promise<{ layout: RepositoryLayout; head: HeadAnswer | null | undefined }> {
+  async readLayoutAndHead(): Promise<{ layout: RepositoryLayout; head: HeadAnswer | null }> {
     this.cachedLayout = undefined;
-    const layoutArgs = [
-      "rev-parse",
-      "--show-toplevel",
-      "--absolute-git-dir",
-      "--git-common-dir",
-      "--show-object-format",
-      // Asked here, in the one process already run, rather than by a process of its own.
-      "--is-shallow-repository",
-    ];
-    const both = withHead
-      ? await this.tryRaw([...layoutArgs, "HEAD^{commit}", "--symbolic-full-name", "HEAD"])
-      : undefined;
-    const output = both?.ok === true ? both.stdout : await this.raw(layoutArgs);
-    // rev-parse answers in the order it was asked.
+    const both = await this.tryRaw([
+      ...LAYOUT_ARGS,
+      "HEAD^{commit}",
+      "--symbolic-full-name",
+      "HEAD",
+    ]);
+    if (!both.ok) return { layout: await this.readLayout(), head: null };
+    const { layout, rest } = this.parseLayout(both.stdout);
+    const [sha = "", ref = ""] = rest;
+    return { layout, head: { sha, ref } };
+  }
+
+  /** The layout from `LAYOUT_ARGS`' answer (rev-parse answers in the order asked), and the lines after it. */
+  private parseLayout(output: string): { layout: RepositoryLayout; rest: string[] } {
     const [workTree = "", gitDir = "", common = "", objectFormat = "sha1", shallow = "", ...rest] =
       output.split("\n");
     const commonDir = isAbsolute(common) ? common : resolve(this.dir, common);
     this.cachedLayout = { workTree, gitDir, commonDir, objectFormat, shallow: shallow === "true" };
-    const [sha = "", ref = ""] = rest;
-    return {
-      layout: this.cachedLayout,
-      head: both === undefined ? undefined : both.ok ? { sha, ref } : null,
-    };
+    return { layout: this.cachedLayout, rest };
   }
 
   /** Context every error of this repository carries. */

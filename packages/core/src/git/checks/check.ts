@@ -8,7 +8,7 @@ export interface CheckState {
    * HEAD's commit and ref as the repository check's `rev-parse` found them;
    * null when HEAD has no commit (unborn, detached at a missing object, damaged).
    */
-  head?: HeadAnswer | null | undefined;
+  head?: HeadAnswer | null;
   /** The checked-out branch's short name; undefined on a detached HEAD. */
   branch?: string;
   /** The ref HEAD names (`refs/heads/<branch>`), set with `branch`. */
@@ -53,6 +53,14 @@ export function layoutOf(context: CheckContext): RepositoryLayout {
   if (layout === undefined)
     throw new TypeError("A git check ran before the repository check stored the layout.");
   return layout;
+}
+
+/** HEAD as the repository check's `rev-parse` found it; a check that needs it runs after it. */
+export function headOf(context: CheckContext): HeadAnswer | null {
+  const head = context.state.head;
+  if (head === undefined)
+    throw new TypeError("A git check ran before the repository check stored HEAD.");
+  return head;
 }
 
 /** Splits `-z` output into its entries. */

@@ -1,7 +1,6 @@
-import type { GitSession, HeadAnswer } from "../git-session.js";
 import { ok, PreflightCheck, type PreflightFinding, refused } from "../preflight-finding.js";
 import { lastGoodFromReflog } from "../reflog.js";
-import { type Check, type CheckContext, layoutOf } from "./check.js";
+import { type Check, type CheckContext, headOf, layoutOf } from "./check.js";
 
 const NAME = PreflightCheck.Head;
 const OBJECT_ID = /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/;
@@ -17,30 +16,18 @@ export const headCheck: Check = {
   structural: true,
   async run(context) {
     const { session } = context;
-    // The common case in one process (the repository check's, which asks it
-    // beside the layout): HEAD's commit, then (rev-parse's flags
-    // apply to the arguments after them) the ref HEAD names, resolved as
-    // `symbolic-ref HEAD` resolves it. Anything else (detached, unborn,
-    // damaged) fails or names no branch, and takes the path that tells them apart.
-    const asked = context.state.head;
-    const answer = asked === undefined ? await askHead(session) : asked;
-    if (answer !== null) {
-      const { sha, ref } = answer;
-      if (OBJECT_ID.test(sha) && ref.startsWith("refs/heads/")) return onBranch(context, ref, sha);
-    }
+    // The common case, asked by the repository check beside the layout:
+    // HEAD's commit and the ref HEAD names, resolved as `symbolic-ref HEAD`
+    // resolves it. Anything else (detached, unborn, damaged) has no commit
+    // or names no branch, and takes the path that tells them apart.
+    const answer = headOf(context);
+    if (answer !== null && OBJECT_ID.test(answer.sha) && answer.ref.startsWith("refs/heads/"))
+      return onBranch(context, answer.ref, answer.sha);
     const symbolic = await session.tryRaw(["symbolic-ref", "HEAD"]);
     if (!symbolic.ok) return detached(context);
     return onBranch(context, symbolic.stdout.trim(), undefined);
   },
 };
-
-/** HEAD's commit and ref in one process; null when HEAD has no commit. */
-async function askHead(session: GitSession): Promise<HeadAnswer | null> {
-  const both = await session.tryRaw(["rev-parse", "HEAD^{commit}", "--symbolic-full-name", "HEAD"]);
-  if (!both.ok) return null;
-  const [sha = "", ref = ""] = both.stdout.split("\n");
-  return { sha, ref };
-}
 
 /** HEAD names `ref`; `commit` is its commit when already known. */
 async function onBranch(

@@ -14,8 +14,8 @@ const NAME = PreflightCheck.IndexLock;
  * was left by a process that died: it is removed and reported. A younger
  * one is waited out first (on the injected clock), then looked at again.
  * WorkflowMaster's own git commands never overlap it (one queue per
- * repository, and preflight starts its remote checks after it), so a lock
- * or a git process seen here is never its own.
+ * repository, and preflight starts the checks after it only once it is
+ * done), so a lock or a git process seen here is never its own.
  */
 export const indexLockCheck: Check = {
   name: NAME,

@@ -37,7 +37,7 @@ export const repositoryCheck: Check = {
     }
     try {
       // HEAD asked in the same process for the head check, which would ask it next.
-      const { layout, head } = await session.readLayoutAndHead(true);
+      const { layout, head } = await session.readLayoutAndHead();
       state.layout = layout;
       state.head = head;
     } catch (error) {
